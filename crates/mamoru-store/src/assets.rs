@@ -1,0 +1,614 @@
+//! The asset register: one asset at a time, lists for the UI, and whole-file imports.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use mamoru_domain::asset::{AssetCategory, AssetDraft};
+use mamoru_domain::{Asset, AssetId, Cpe23, FacilityId, OrgId, PartyId, PartyKind, RegisterEntry};
+use serde_json::{Value, json};
+
+use crate::Store;
+use crate::audit::{Actor, Change, append};
+use crate::db::{Arg, Exec, Row, Tx, args};
+use crate::error::{Error, Result};
+use crate::facilities;
+use crate::parties;
+use crate::time::{now, parse_opt_date, parse_ts};
+
+/// An asset's fields with its references resolved to ids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAsset {
+    /// The facility it is in.
+    pub facility_id: FacilityId,
+    /// Its own fields.
+    pub draft: AssetDraft,
+    /// The maintenance vendor.
+    pub maintenance_vendor: Option<PartyId>,
+    /// The vendor using its remote-maintenance line.
+    pub remote_vendor: Option<PartyId>,
+}
+
+/// An asset as the list shows it, with the names it refers to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssetListItem {
+    /// The asset.
+    pub asset: Asset,
+    /// Its facility's name.
+    pub facility_name: String,
+    /// Its maintenance vendor's name.
+    pub maintenance_vendor_name: Option<String>,
+    /// The remote-maintenance vendor's name.
+    pub remote_vendor_name: Option<String>,
+}
+
+/// The columns the asset list can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AssetSort {
+    /// Facility, then name.
+    #[default]
+    Facility,
+    /// Name.
+    Name,
+    /// Category, in the category list's order.
+    Category,
+    /// Manufacturer.
+    Vendor,
+    /// Product.
+    Product,
+    /// Version.
+    Version,
+    /// IP address (as text).
+    Ip,
+    /// Support end date, soonest first.
+    SupportEnd,
+    /// Last change of the record.
+    UpdatedAt,
+}
+
+impl AssetSort {
+    /// The sort keys accepted in URLs, with the column each names.
+    pub const KEYS: [(&'static str, AssetSort); 9] = [
+        ("facility", AssetSort::Facility),
+        ("name", AssetSort::Name),
+        ("category", AssetSort::Category),
+        ("vendor", AssetSort::Vendor),
+        ("product", AssetSort::Product),
+        ("version", AssetSort::Version),
+        ("ip", AssetSort::Ip),
+        ("support_end", AssetSort::SupportEnd),
+        ("updated_at", AssetSort::UpdatedAt),
+    ];
+
+    /// Reads a URL sort key.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::KEYS.iter().find(|(k, _)| *k == key).map(|(_, s)| *s)
+    }
+
+    /// The URL sort key.
+    pub fn key(self) -> &'static str {
+        Self::KEYS.iter().find(|(_, s)| *s == self).map(|(k, _)| *k).unwrap_or("facility")
+    }
+
+    /// The ORDER BY expression: fixed SQL, chosen from this list only.
+    fn expr(self) -> String {
+        match self {
+            AssetSort::Facility => "f.name".into(),
+            AssetSort::Name => "a.name".into(),
+            AssetSort::Category => {
+                let arms: String = AssetCategory::ALL
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| format!(" WHEN '{}' THEN {i}", c.code()))
+                    .collect();
+                format!("CASE a.category{arms} END")
+            }
+            AssetSort::Vendor => "a.vendor".into(),
+            AssetSort::Product => "a.product".into(),
+            AssetSort::Version => "a.version".into(),
+            AssetSort::Ip => "a.ip".into(),
+            AssetSort::SupportEnd => "a.support_end".into(),
+            AssetSort::UpdatedAt => "a.updated_at".into(),
+        }
+    }
+}
+
+/// Which assets to list.
+#[derive(Debug, Clone, Default)]
+pub struct AssetQuery {
+    /// Only these facilities (the ones the user may see); `None` for all.
+    pub visible: Option<Vec<FacilityId>>,
+    /// Only this facility.
+    pub facility: Option<FacilityId>,
+    /// Only this category.
+    pub category: Option<AssetCategory>,
+    /// Only internet-facing (or only internal) assets.
+    pub internet_facing: Option<bool>,
+    /// Text to find in name, vendor, product, version, IP, location, owner, zone or CPE.
+    pub text: Option<String>,
+    /// Sort column.
+    pub sort: AssetSort,
+    /// Sort descending.
+    pub descending: bool,
+    /// Rows to skip.
+    pub offset: u64,
+    /// Rows to return (default 50, at most 1,000).
+    pub limit: Option<u32>,
+}
+
+/// Assets per category, for the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryCount {
+    /// The category.
+    pub category: AssetCategory,
+    /// How many assets.
+    pub count: u64,
+    /// How many of them are internet-facing.
+    pub internet_facing: u64,
+}
+
+/// What an import did (or, for a preview, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Assets added.
+    pub created: usize,
+    /// Assets whose fields changed.
+    pub updated: usize,
+    /// Assets already as in the file.
+    pub unchanged: usize,
+    /// Facilities the file named that did not exist, created.
+    pub facilities_created: Vec<String>,
+    /// Vendors the file named that did not exist, created.
+    pub vendors_created: Vec<String>,
+}
+
+const COLUMNS: &str = "a.id, a.org_id, a.facility_id, a.name, a.category, a.vendor, a.product, a.version, a.cpe, a.ip,
+    a.location, a.network_zone, a.internet_facing, a.remote_maintenance, a.no_active_scan, a.owner,
+    a.maintenance_vendor_id, a.remote_vendor_id, a.support_end, a.last_updated, a.notes, a.created_at, a.updated_at";
+
+const LIST_FROM: &str = "FROM assets a
+    JOIN facilities f ON f.id = a.facility_id
+    LEFT JOIN parties mv ON mv.id = a.maintenance_vendor_id
+    LEFT JOIN parties rv ON rv.id = a.remote_vendor_id";
+
+impl Store {
+    /// Adds an asset; its name must be new in its facility.
+    pub async fn create_asset(&self, org: OrgId, asset: &NewAsset, actor: &Actor) -> Result<AssetId> {
+        let mut tx = self.pool.write().await?;
+        check_refs(&mut tx, org, asset).await?;
+        let id = insert(&mut tx, org, asset, actor).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Changes an asset.
+    pub async fn update_asset(&self, org: OrgId, id: AssetId, asset: &NewAsset, actor: &Actor) -> Result<()> {
+        let mut tx = self.pool.write().await?;
+        check_refs(&mut tx, org, asset).await?;
+        let before = get(&mut tx, org, id).await?;
+        update(&mut tx, org, &before, asset, actor).await?;
+        tx.commit().await
+    }
+
+    /// Deletes an asset.
+    pub async fn delete_asset(&self, org: OrgId, id: AssetId, actor: &Actor) -> Result<()> {
+        let mut tx = self.pool.write().await?;
+        let before = get(&mut tx, org, id).await?;
+        tx.execute("DELETE FROM assets WHERE org_id = $1 AND id = $2".into(), args![org.get(), id.get()]).await?;
+        let change = Change {
+            action: "asset.delete",
+            entity: "asset",
+            entity_id: Some(id.get()),
+            facility_id: Some(before.facility_id),
+            summary: before.draft.name.clone(),
+            before: Some(snapshot(&new_asset(&before))),
+            after: None,
+        };
+        append(&mut tx, Some(org), actor, change).await?;
+        tx.commit().await
+    }
+
+    /// One asset of the organisation.
+    pub async fn asset(&self, org: OrgId, id: AssetId) -> Result<Asset> {
+        get(&mut self.pool.conn().await?, org, id).await
+    }
+
+    /// A page of the asset list, and the number of assets matching in all.
+    pub async fn list_assets(&self, org: OrgId, query: &AssetQuery) -> Result<(Vec<AssetListItem>, u64)> {
+        let (filter, mut params) = list_filter(org, query);
+        let mut conn = self.pool.conn().await?;
+        let count_sql = format!("SELECT COUNT(*) AS n {LIST_FROM} WHERE {filter}");
+        let total = conn.fetch_one(count_sql.into(), params.clone()).await?.int("n")? as u64;
+        let dir = if query.descending { "DESC" } else { "ASC" };
+        let key = query.sort.expr();
+        params.push(i64::from(query.limit.unwrap_or(50).clamp(1, 1_000)).into());
+        params.push((query.offset.min(i64::MAX as u64) as i64).into());
+        let n = params.len();
+        // Fixed SQL: the sort expression comes from `AssetSort`, the filter from `list_filter`.
+        let sql = format!(
+            "SELECT {COLUMNS}, f.name AS facility_name, mv.name AS mv_name, rv.name AS rv_name
+             {LIST_FROM} WHERE {filter}
+             ORDER BY ({key} IS NULL), {key} {dir}, f.name, a.name, a.id
+             LIMIT ${} OFFSET ${n}",
+            n - 1
+        );
+        let rows = conn.fetch_all(sql.into(), params).await?;
+        let items = rows
+            .iter()
+            .map(|r| {
+                Ok(AssetListItem {
+                    asset: asset_from_row(r)?,
+                    facility_name: r.text("facility_name")?,
+                    maintenance_vendor_name: r.opt_text("mv_name")?,
+                    remote_vendor_name: r.opt_text("rv_name")?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok((items, total))
+    }
+
+    /// Assets per category among the visible facilities (`None` for all).
+    pub async fn asset_counts(&self, org: OrgId, visible: Option<&[FacilityId]>) -> Result<Vec<CategoryCount>> {
+        let query = AssetQuery { visible: visible.map(<[_]>::to_vec), ..Default::default() };
+        let (filter, params) = list_filter(org, &query);
+        let sql = format!(
+            "SELECT a.category, COUNT(*) AS n, SUM(CASE WHEN a.internet_facing THEN 1 ELSE 0 END) AS inet
+             {LIST_FROM} WHERE {filter} GROUP BY a.category"
+        );
+        let rows = self.pool.conn().await?.fetch_all(sql.into(), params).await?;
+        let mut counts: Vec<CategoryCount> = rows
+            .iter()
+            .map(|r| {
+                let code = r.text("category")?;
+                Ok(CategoryCount {
+                    category: AssetCategory::from_code(&code).ok_or_else(|| Error::Corrupt(format!("category {code}")))?,
+                    count: r.int("n")? as u64,
+                    internet_facing: r.int("inet")? as u64,
+                })
+            })
+            .collect::<Result<_>>()?;
+        counts.sort_by_key(|c| c.category);
+        Ok(counts)
+    }
+
+    /// Assets whose vendor support ended before `today`, among the visible facilities.
+    pub async fn assets_out_of_support(&self, org: OrgId, visible: Option<&[FacilityId]>, today: Date) -> Result<u64> {
+        let query = AssetQuery { visible: visible.map(<[_]>::to_vec), ..Default::default() };
+        let (filter, mut params) = list_filter(org, &query);
+        params.push(today.to_string().into());
+        let sql = format!("SELECT COUNT(*) AS n {LIST_FROM} WHERE {filter} AND a.support_end < ${}", params.len());
+        Ok(self.pool.conn().await?.fetch_one(sql.into(), params).await?.int("n")? as u64)
+    }
+
+    /// Applies a register file in one transaction: facilities and vendors it names are
+    /// created, assets are matched by facility and name, added or updated. With `dry_run`
+    /// nothing is kept and the summary says what would happen.
+    pub async fn import_register(
+        &self,
+        org: OrgId,
+        entries: &[RegisterEntry],
+        file_name: &str,
+        actor: &Actor,
+        dry_run: bool,
+    ) -> Result<ImportSummary> {
+        let mut tx = self.pool.write().await?;
+        let summary = import(&mut tx, org, entries, actor).await?;
+        if dry_run {
+            return Ok(summary);
+        }
+        let change = Change {
+            action: "inventory.import",
+            entity: "inventory",
+            entity_id: None,
+            facility_id: None,
+            summary: format!(
+                "{file_name}: {} created, {} updated, {} unchanged",
+                summary.created, summary.updated, summary.unchanged
+            ),
+            before: None,
+            after: Some(json!({
+                "file": file_name,
+                "created": summary.created,
+                "updated": summary.updated,
+                "unchanged": summary.unchanged,
+                "facilities_created": summary.facilities_created,
+                "vendors_created": summary.vendors_created,
+            })),
+        };
+        append(&mut tx, Some(org), actor, change).await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+}
+
+async fn import(tx: &mut Tx, org: OrgId, entries: &[RegisterEntry], actor: &Actor) -> Result<ImportSummary> {
+    let mut summary = ImportSummary::default();
+    // Load once what the entries refer to, so each entry costs one write at most.
+    let mut facilities: HashMap<String, FacilityId> = HashMap::new();
+    let sql = "SELECT id, name FROM facilities WHERE org_id = $1";
+    for r in tx.fetch_all(sql.into(), args![org.get()]).await? {
+        facilities.insert(r.text("name")?, FacilityId::new(r.int("id")?));
+    }
+    let mut vendors: HashMap<String, PartyId> = HashMap::new();
+    for r in tx.fetch_all("SELECT id, name FROM parties WHERE org_id = $1".into(), args![org.get()]).await? {
+        vendors.insert(r.text("name")?, PartyId::new(r.int("id")?));
+    }
+    let mut existing: HashMap<(FacilityId, String), Asset> = HashMap::new();
+    let sql = format!("SELECT {COLUMNS} FROM assets a WHERE a.org_id = $1");
+    for r in tx.fetch_all(sql.into(), args![org.get()]).await? {
+        let a = asset_from_row(&r)?;
+        existing.insert((a.facility_id, a.draft.name.clone()), a);
+    }
+
+    for entry in entries {
+        let facility_id = match facilities.get(&entry.facility) {
+            Some(id) => *id,
+            None => {
+                let draft = mamoru_domain::FacilityDraft {
+                    name: entry.facility.clone(),
+                    kind: mamoru_domain::FacilityKind::guess_from_name(&entry.facility),
+                    ..Default::default()
+                };
+                let id = facilities::insert(tx, org, &draft, actor).await?;
+                facilities.insert(entry.facility.clone(), id);
+                summary.facilities_created.push(entry.facility.clone());
+                id
+            }
+        };
+        let mut vendor = async |name: &Option<String>| -> Result<Option<PartyId>> {
+            let Some(name) = name else { return Ok(None) };
+            if let Some(id) = vendors.get(name) {
+                return Ok(Some(*id));
+            }
+            let draft = mamoru_domain::PartyDraft { name: name.clone(), kind: PartyKind::Vendor, notes: None };
+            let id = parties::insert_party(tx, org, &draft, actor).await?;
+            vendors.insert(name.clone(), id);
+            summary.vendors_created.push(name.clone());
+            Ok(Some(id))
+        };
+        let maintenance_vendor = vendor(&entry.maintenance_vendor).await?;
+        let remote_vendor = vendor(&entry.remote_vendor).await?;
+        let new = NewAsset { facility_id, draft: entry.asset.clone(), maintenance_vendor, remote_vendor };
+        match existing.get(&(facility_id, entry.asset.name.clone())) {
+            Some(old) if new_asset(old) == new => summary.unchanged += 1,
+            Some(old) => {
+                update(tx, org, old, &new, actor).await?;
+                summary.updated += 1;
+            }
+            None => {
+                insert(tx, org, &new, actor).await?;
+                summary.created += 1;
+            }
+        }
+    }
+    Ok(summary)
+}
+
+/// The facility and vendors an asset names must belong to the same organisation.
+async fn check_refs(tx: &mut Tx, org: OrgId, asset: &NewAsset) -> Result<()> {
+    let n = tx
+        .fetch_one(
+            "SELECT COUNT(*) AS n FROM facilities WHERE org_id = $1 AND id = $2".into(),
+            args![org.get(), asset.facility_id.get()],
+        )
+        .await?
+        .int("n")?;
+    if n == 0 {
+        return Err(Error::NotFound { what: "facility" });
+    }
+    for party in [asset.maintenance_vendor, asset.remote_vendor].into_iter().flatten() {
+        let n = tx
+            .fetch_one("SELECT COUNT(*) AS n FROM parties WHERE org_id = $1 AND id = $2".into(), args![org.get(), party.get()])
+            .await?
+            .int("n")?;
+        if n == 0 {
+            return Err(Error::NotFound { what: "vendor" });
+        }
+    }
+    Ok(())
+}
+
+async fn insert(tx: &mut Tx, org: OrgId, asset: &NewAsset, actor: &Actor) -> Result<AssetId> {
+    let t = now();
+    let row = tx
+        .fetch_one(
+            "INSERT INTO assets (facility_id, name, category, vendor, product, version, cpe, ip, location, network_zone,
+                internet_facing, remote_maintenance, no_active_scan, owner, maintenance_vendor_id, remote_vendor_id,
+                support_end, last_updated, notes, org_id, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)
+             RETURNING id"
+                .into(),
+            [values(asset), args![org.get(), t]].concat(),
+        )
+        .await
+        .map_err(|e| e.conflict_as(|| format!("asset {:?} in this facility", asset.draft.name)))?;
+    let id = AssetId::new(row.int("id")?);
+    let change = Change {
+        action: "asset.create",
+        entity: "asset",
+        entity_id: Some(id.get()),
+        facility_id: Some(asset.facility_id),
+        summary: asset.draft.name.clone(),
+        before: None,
+        after: Some(snapshot(asset)),
+    };
+    append(tx, Some(org), actor, change).await?;
+    Ok(id)
+}
+
+async fn update(tx: &mut Tx, org: OrgId, before: &Asset, asset: &NewAsset, actor: &Actor) -> Result<()> {
+    tx.execute(
+        "UPDATE assets SET facility_id = $1, name = $2, category = $3, vendor = $4, product = $5, version = $6, cpe = $7,
+            ip = $8, location = $9, network_zone = $10, internet_facing = $11, remote_maintenance = $12,
+            no_active_scan = $13, owner = $14, maintenance_vendor_id = $15, remote_vendor_id = $16, support_end = $17,
+            last_updated = $18, notes = $19, updated_at = $20
+         WHERE org_id = $21 AND id = $22"
+            .into(),
+        [values(asset), args![now(), org.get(), before.id.get()]].concat(),
+    )
+    .await
+    .map_err(|e| e.conflict_as(|| format!("asset {:?} in this facility", asset.draft.name)))?;
+    let change = Change {
+        action: "asset.update",
+        entity: "asset",
+        entity_id: Some(before.id.get()),
+        facility_id: Some(asset.facility_id),
+        summary: asset.draft.name.clone(),
+        before: Some(snapshot(&new_asset(before))),
+        after: Some(snapshot(asset)),
+    };
+    append(tx, Some(org), actor, change).await
+}
+
+async fn get(ex: &mut impl Exec, org: OrgId, id: AssetId) -> Result<Asset> {
+    let sql = format!("SELECT {COLUMNS} FROM assets a WHERE a.org_id = $1 AND a.id = $2");
+    let row = ex.fetch_optional(sql.into(), args![org.get(), id.get()]).await?;
+    row.as_ref().map(asset_from_row).transpose()?.ok_or(Error::NotFound { what: "asset" })
+}
+
+fn new_asset(a: &Asset) -> NewAsset {
+    NewAsset {
+        facility_id: a.facility_id,
+        draft: a.draft.clone(),
+        maintenance_vendor: a.maintenance_vendor,
+        remote_vendor: a.remote_vendor,
+    }
+}
+
+/// The WHERE clause of the list and its parameters (`$1` is the organisation).
+fn list_filter(org: OrgId, q: &AssetQuery) -> (String, Vec<Arg>) {
+    let mut sql = String::from("a.org_id = $1");
+    let mut params = args![org.get()];
+    let param = |params: &mut Vec<Arg>, v: Arg| {
+        params.push(v);
+        format!("${}", params.len())
+    };
+    if let Some(visible) = &q.visible {
+        if visible.is_empty() {
+            sql.push_str(" AND FALSE");
+        } else {
+            let list: Vec<String> = visible.iter().map(|f| param(&mut params, f.get().into())).collect();
+            sql.push_str(&format!(" AND a.facility_id IN ({})", list.join(", ")));
+        }
+    }
+    if let Some(f) = q.facility {
+        sql.push_str(&format!(" AND a.facility_id = {}", param(&mut params, f.get().into())));
+    }
+    if let Some(c) = q.category {
+        sql.push_str(&format!(" AND a.category = {}", param(&mut params, c.code().into())));
+    }
+    if let Some(inet) = q.internet_facing {
+        sql.push_str(&format!(" AND a.internet_facing = {}", param(&mut params, inet.into())));
+    }
+    if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let p = param(&mut params, format!("%{}%", escape_like(&text.to_lowercase())).into());
+        let cols = ["a.name", "a.vendor", "a.product", "a.version", "a.ip", "a.location", "a.owner", "a.network_zone", "a.cpe"];
+        let ors: Vec<String> = cols.iter().map(|c| format!("LOWER({c}) LIKE {p} ESCAPE '\\'")).collect();
+        sql.push_str(&format!(" AND ({})", ors.join(" OR ")));
+    }
+    (sql, params)
+}
+
+/// Escapes LIKE wildcards so user text matches literally.
+pub(crate) fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// facility_id, name, category, ... notes: `$1`..`$19`.
+fn values(a: &NewAsset) -> Vec<Arg> {
+    let d = &a.draft;
+    let date = |d: Option<Date>| d.map(|d| d.to_string());
+    args![
+        a.facility_id.get(),
+        d.name.as_str(),
+        d.category.code(),
+        d.vendor.clone(),
+        d.product.clone(),
+        d.version.clone(),
+        d.cpe.as_ref().map(ToString::to_string),
+        d.ip.map(|i| i.to_string()),
+        d.location.clone(),
+        d.network_zone.clone(),
+        d.internet_facing,
+        d.remote_maintenance,
+        d.no_active_scan,
+        d.owner.clone(),
+        a.maintenance_vendor.map(PartyId::get),
+        a.remote_vendor.map(PartyId::get),
+        date(d.support_end),
+        date(d.last_updated),
+        d.notes.clone(),
+    ]
+}
+
+/// The asset as the audit log shows it.
+fn snapshot(a: &NewAsset) -> Value {
+    let d = &a.draft;
+    json!({
+        "facility_id": a.facility_id.get(),
+        "name": d.name,
+        "category": d.category.code(),
+        "vendor": d.vendor,
+        "product": d.product,
+        "version": d.version,
+        "cpe": d.cpe.as_ref().map(ToString::to_string),
+        "ip": d.ip.map(|i| i.to_string()),
+        "location": d.location,
+        "network_zone": d.network_zone,
+        "internet_facing": d.internet_facing,
+        "remote_maintenance": d.remote_maintenance,
+        "no_active_scan": d.no_active_scan,
+        "owner": d.owner,
+        "maintenance_vendor_id": a.maintenance_vendor.map(PartyId::get),
+        "remote_vendor_id": a.remote_vendor.map(PartyId::get),
+        "support_end": d.support_end.map(|x| x.to_string()),
+        "last_updated": d.last_updated.map(|x| x.to_string()),
+        "notes": d.notes,
+    })
+}
+
+fn asset_from_row(r: &Row) -> Result<Asset> {
+    let corrupt = |what: &str| Error::Corrupt(format!("asset {what}"));
+    let code = r.text("category")?;
+    let cpe = match r.opt_text("cpe")? {
+        Some(c) => Some(Cpe23::parse(&c).map_err(|_| corrupt("cpe"))?),
+        None => None,
+    };
+    let ip = match r.opt_text("ip")? {
+        Some(i) => Some(i.parse().map_err(|_| corrupt("ip"))?),
+        None => None,
+    };
+    Ok(Asset {
+        id: AssetId::new(r.int("id")?),
+        org_id: OrgId::new(r.int("org_id")?),
+        facility_id: FacilityId::new(r.int("facility_id")?),
+        draft: AssetDraft {
+            name: r.text("name")?,
+            category: AssetCategory::from_code(&code).ok_or_else(|| corrupt("category"))?,
+            vendor: r.opt_text("vendor")?,
+            product: r.opt_text("product")?,
+            version: r.opt_text("version")?,
+            cpe,
+            ip,
+            location: r.opt_text("location")?,
+            network_zone: r.opt_text("network_zone")?,
+            internet_facing: r.bool("internet_facing")?,
+            remote_maintenance: r.bool("remote_maintenance")?,
+            no_active_scan: r.bool("no_active_scan")?,
+            owner: r.opt_text("owner")?,
+            support_end: parse_opt_date(r.opt_text("support_end")?)?,
+            last_updated: parse_opt_date(r.opt_text("last_updated")?)?,
+            notes: r.opt_text("notes")?,
+        },
+        maintenance_vendor: r.opt_int("maintenance_vendor_id")?.map(PartyId::new),
+        remote_vendor: r.opt_int("remote_vendor_id")?.map(PartyId::new),
+        created_at: parse_ts(&r.text("created_at")?)?,
+        updated_at: parse_ts(&r.text("updated_at")?)?,
+    })
+}

@@ -1,0 +1,11 @@
+//! The store suite. Every test runs on SQLite, and on PostgreSQL when
+//! `MAMORU_TEST_POSTGRES_URL` names a server (the test script starts one; CI must).
+
+mod assets;
+mod audit;
+mod contacts;
+mod import;
+mod migrations;
+mod support;
+mod tenancy;
+mod users;
