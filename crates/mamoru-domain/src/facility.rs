@@ -53,8 +53,10 @@ impl FacilityKind {
 choice_enum! {
     /// Who runs the facility. Public bodies fall under the administrative-organs regime of the
     /// APPI (Art. 68) instead of the private-business one (Art. 26), so breach reporting differs.
+    #[derive(Default)]
     pub enum Operator {
         /// Medical corporations, individuals, and other private operators (APPI Art. 26).
+        #[default]
         Private => ("private", "民間", "Private", ["医療法人", "個人", "社会医療法人"]),
         /// The state, prefectures, municipalities, local independent administrative agencies.
         Public => ("public", "公的", "Public", ["公立", "国立", "自治体", "地方独立行政法人", "公的医療機関"]),
@@ -93,12 +95,6 @@ pub struct FacilityDraft {
     pub address: Option<String>,
     /// Main phone number.
     pub phone: Option<String>,
-}
-
-impl Default for Operator {
-    fn default() -> Self {
-        Operator::Private
-    }
 }
 
 /// A facility form as typed: every field is text.

@@ -78,6 +78,8 @@ pub enum Problem {
     Unknown(String),
     /// The value is already used by another record.
     Duplicate(String),
+    /// The user may not do this here; the text says what.
+    NotAllowed(String),
 }
 
 impl fmt::Display for Problem {
@@ -103,6 +105,7 @@ impl fmt::Display for Problem {
             }
             Problem::Unknown(what) => write!(f, "unknown {what}"),
             Problem::Duplicate(what) => write!(f, "{what} already exists"),
+            Problem::NotAllowed(what) => write!(f, "not allowed: {what}"),
         }
     }
 }
@@ -136,11 +139,9 @@ impl Checker {
 
     /// The result: `value` if nothing failed, otherwise every problem.
     pub fn finish<T>(self, value: impl FnOnce() -> Option<T>) -> Result<T, Vec<Invalid>> {
-        if self.errors.is_empty() {
-            if let Some(v) = value() {
-                return Ok(v);
-            }
+        match self.errors.is_empty() {
+            true => value().ok_or(self.errors),
+            false => Err(self.errors),
         }
-        Err(self.errors)
     }
 }

@@ -187,7 +187,7 @@ impl Store {
         let mut tx = self.pool.write().await?;
         let before = get(&mut tx, org, id).await?;
         tx.execute(
-            "UPDATE users SET totp_secret = $1, totp_enabled = $2, updated_at = $3 WHERE org_id = $4 AND id = $5".into(),
+            "UPDATE users SET totp_secret = $1, totp_enabled = $2, totp_last_step = NULL, updated_at = $3 WHERE org_id = $4 AND id = $5".into(),
             args![secret, enabled, now(), org.get(), id.get()],
         )
         .await?;
@@ -196,6 +196,20 @@ impl Store {
             append(&mut tx, Some(org), actor, change("user.totp", Some(&before), Some(&after))).await?;
         }
         tx.commit().await
+    }
+
+    /// Marks a TOTP time step as used, unless it (or a later one) already was: a code works once.
+    pub async fn use_totp_step(&self, id: UserId, step: i64) -> Result<bool> {
+        let changed = self
+            .pool
+            .conn()
+            .await?
+            .execute(
+                "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)".into(),
+                args![step, id.get()],
+            )
+            .await?;
+        Ok(changed == 1)
     }
 
     /// Records a failed login: the new failure count and how long the account must wait.

@@ -86,6 +86,7 @@ CREATE TABLE users (
     password_hash TEXT NOT NULL,
     totp_secret TEXT,
     totp_enabled BOOLEAN NOT NULL DEFAULT FALSE,
+    totp_last_step BIGINT,
     failed_logins BIGINT NOT NULL DEFAULT 0,
     locked_until TEXT,
     last_login_at TEXT,
