@@ -1,0 +1,34 @@
+//! The REST API under `/api/v1`: the same objects as the UI, as JSON, for scripts and other
+//! tools. Authenticate with a personal token (`Authorization: Bearer mmr_…`), or with the
+//! browser session plus an `X-CSRF-Token` header for writes.
+
+mod auth;
+mod facilities;
+mod inventory;
+mod openapi;
+mod people;
+mod views;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi::document))
+        .route("/me", get(people::me))
+        .route("/facilities", get(facilities::list).post(facilities::create))
+        .route("/facilities/{id}", get(facilities::get).put(facilities::update).delete(facilities::delete))
+        .route("/assets", get(inventory::list).post(inventory::create))
+        .route("/assets/import", post(inventory::import).layer(DefaultBodyLimit::disable()))
+        .route("/assets/{id}", get(inventory::get).put(inventory::update).delete(inventory::delete))
+        .route("/parties", get(people::parties).post(people::create_party))
+        .route("/parties/{id}", axum::routing::put(people::update_party).delete(people::delete_party))
+        .route("/contacts", get(people::contacts).post(people::create_contact))
+        .route("/contacts/{id}", axum::routing::put(people::update_contact).delete(people::delete_contact))
+        .route("/users", get(people::users))
+        .route("/audit", get(people::audit))
+        .fallback(|| async { crate::error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
+}

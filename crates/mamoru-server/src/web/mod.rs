@@ -1,0 +1,76 @@
+//! The server-rendered web UI.
+
+mod account;
+mod assets;
+mod audit;
+mod contacts;
+pub(crate) mod context;
+mod dashboard;
+mod facilities;
+mod forms;
+mod import;
+mod login;
+pub(crate) mod render;
+mod statics;
+mod users;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+/// Every page, static file and `/healthz`.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(statics::healthz))
+        .route("/static/app.css", get(statics::css))
+        .route("/static/app.js", get(statics::js))
+        .route("/lang/{lang}", get(statics::set_lang))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/login/totp", get(login::totp_form).post(login::totp_submit))
+        .route("/logout", post(login::logout))
+        .route("/", get(dashboard::show))
+        .route("/facilities", get(facilities::list).post(facilities::create))
+        .route("/facilities/new", get(facilities::new))
+        .route("/facilities/{id}", get(facilities::show).post(facilities::update))
+        .route("/facilities/{id}/edit", get(facilities::edit))
+        .route("/facilities/{id}/delete", post(facilities::delete))
+        .route("/assets", get(assets::list).post(assets::create))
+        .route("/assets/new", get(assets::new))
+        .route("/assets/export", get(import::export))
+        .route("/assets/import", get(import::form).post(import::upload).layer(DefaultBodyLimit::disable()))
+        .route("/assets/import/confirm", post(import::confirm))
+        .route("/assets/import/template.csv", get(import::template))
+        .route("/assets/{id}", get(assets::show).post(assets::update))
+        .route("/assets/{id}/edit", get(assets::edit))
+        .route("/assets/{id}/delete", post(assets::delete))
+        .route("/contacts", get(contacts::list).post(contacts::create))
+        .route("/contacts/chart", get(contacts::chart))
+        .route("/contacts/new", get(contacts::new))
+        .route("/contacts/{id}", post(contacts::update))
+        .route("/contacts/{id}/edit", get(contacts::edit))
+        .route("/contacts/{id}/delete", post(contacts::delete))
+        .route("/parties", post(contacts::create_party))
+        .route("/parties/new", get(contacts::new_party))
+        .route("/parties/{id}", post(contacts::update_party))
+        .route("/parties/{id}/edit", get(contacts::edit_party))
+        .route("/parties/{id}/delete", post(contacts::delete_party))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/new", get(users::new))
+        .route("/users/{id}", get(users::show).post(users::update))
+        .route("/users/{id}/reset-password", post(users::reset_password))
+        .route("/users/{id}/reset-totp", post(users::reset_totp))
+        .route("/settings/require-totp", post(users::require_totp))
+        .route("/account", get(account::show))
+        .route("/account/password", post(account::change_password))
+        .route("/account/totp", get(account::totp))
+        .route("/account/totp/begin", post(account::totp_begin))
+        .route("/account/totp/confirm", post(account::totp_confirm))
+        .route("/account/totp/disable", post(account::totp_disable))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/audit", get(audit::list))
+        .route("/audit/export", get(audit::export))
+        .fallback(statics::not_found)
+}

@@ -1,0 +1,13 @@
+//! HTTP tests against the real server on a free port, with a real SQLite store.
+//!
+//! `support` starts servers and signs users in; the other modules are grouped by what a user
+//! does: logging in, keeping the register, importing, staying inside one's organisation, the
+//! API.
+
+mod accounts;
+mod api;
+mod import;
+mod login;
+mod register;
+mod support;
+mod tenancy;
