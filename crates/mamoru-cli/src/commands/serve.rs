@@ -1,0 +1,111 @@
+//! `mamoru serve`.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use mamoru_app::App;
+use mamoru_server::{AppState, ServerConfig};
+
+use crate::data::{DEFAULT_DIR, DataArgs};
+
+/// Serve the web UI and the REST API.
+///
+/// Prints `listening on http://ADDR/` on stdout once the port is bound (with `--listen
+/// 127.0.0.1:0` the system picks a free port). Stops cleanly on Ctrl-C or SIGTERM.
+#[derive(Debug, Args)]
+pub(crate) struct Serve {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    listen: String,
+    /// Mark cookies Secure: `auto` does so unless listening on a loopback address; use
+    /// `always` behind an HTTPS proxy, `never` only for plain HTTP inside a trusted LAN.
+    #[arg(long, value_enum, default_value_t = CookieSecure::Auto)]
+    cookie_secure: CookieSecure,
+    /// Largest register file accepted for import, in MiB.
+    #[arg(long, default_value_t = 10, value_name = "MIB")]
+    max_upload_mib: usize,
+}
+
+/// When cookies are marked Secure.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum CookieSecure {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Serve {
+    pub(crate) async fn run(self, data: &DataArgs) -> anyhow::Result<ExitCode> {
+        let app = data.open(DEFAULT_DIR).await?;
+        let listener = bind(&self.listen).await?;
+        let config = server_config(&listener, self.cookie_secure, self.max_upload_mib)?;
+        serve(app, listener, config, None).await
+    }
+}
+
+/// Binds the address, with a message that says what to do when the port is taken.
+pub(crate) async fn bind(addr: &str) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} (is another program using the port? choose another with --listen)"))
+}
+
+pub(crate) fn server_config(listener: &tokio::net::TcpListener, secure: CookieSecure, max_mib: usize) -> anyhow::Result<ServerConfig> {
+    let addr = listener.local_addr()?;
+    let secure_cookies = match secure {
+        CookieSecure::Always => true,
+        CookieSecure::Never => false,
+        CookieSecure::Auto => !addr.ip().is_loopback(),
+    };
+    if !secure_cookies && !addr.ip().is_loopback() {
+        tracing::warn!("cookies are not marked Secure on a non-loopback address: put an HTTPS proxy in front");
+    }
+    Ok(ServerConfig { secure_cookies, max_upload: max_mib.max(1) * 1024 * 1024 })
+}
+
+/// Serves until Ctrl-C or SIGTERM; `banner` is printed after the address line.
+pub(crate) async fn serve(app: App, listener: tokio::net::TcpListener, config: ServerConfig, banner: Option<String>) -> anyhow::Result<ExitCode> {
+    let addr: SocketAddr = listener.local_addr()?;
+    let state = AppState::new(app.clone(), config);
+    tokio::spawn(housekeeping(app));
+    println!("listening on http://{addr}/");
+    if let Some(b) = banner {
+        println!("{b}");
+    }
+    mamoru_server::serve(listener, state, shutdown()).await.context("the server stopped with an error")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Removes ended sessions every hour.
+async fn housekeeping(app: App) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let now = jiff::Timestamp::now();
+        let idle_since = now - app.config().session_idle;
+        if let Err(e) = app.store().purge_sessions(now, idle_since).await {
+            tracing::warn!(error = %e, "could not purge ended sessions");
+        }
+    }
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
