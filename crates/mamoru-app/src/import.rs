@@ -85,7 +85,9 @@ impl App {
         }
         let facilities = self.store.facilities(p.org).await?;
         let default_name = match default_facility {
-            Some(id) => Some(facilities.iter().find(|f| f.id == id).ok_or(Error::NotFound("facility"))?.draft.name.clone()),
+            Some(id) => {
+                Some(facilities.iter().find(|f| f.id == id).ok_or(Error::NotFound("facility"))?.draft.name.clone())
+            }
             None => None,
         };
         let options = ReadOptions { default_facility: default_name.as_deref() };
@@ -102,7 +104,12 @@ impl App {
                     true => format!("importing into facility {:?}", line.entry.facility),
                     false => format!("creating facility {:?}", line.entry.facility),
                 };
-                errors.push(RowError { line: line.line, column: None, field: Some("facility"), problem: Problem::NotAllowed(what) });
+                errors.push(RowError {
+                    line: line.line,
+                    column: None,
+                    field: Some("facility"),
+                    problem: Problem::NotAllowed(what),
+                });
             }
         }
         errors.sort_by_key(|e| e.line);
@@ -116,7 +123,8 @@ impl App {
         };
         if preview.errors.is_empty() {
             let entries: Vec<_> = parsed.entries.into_iter().map(|l| l.entry).collect();
-            let summary = self.store.import_register(p.org, &entries, file_name, &p.actor(), dry_run).await?;
+            let summary =
+                self.store.import_register(p.org, &entries, &parsed.columns, file_name, &p.actor(), dry_run).await?;
             preview.summary = Some(summary);
         }
         Ok(preview)

@@ -181,7 +181,10 @@ impl App {
         } else if p.visible().is_some() {
             let visible = p.facilities_for(Action::ViewInventory);
             let chain = self.store.contact_chain(p.org, None).await?;
-            return Ok(chain.into_iter().filter(|e| e.contact.facility_id.is_none_or(|f| visible.contains(f))).collect());
+            return Ok(chain
+                .into_iter()
+                .filter(|e| e.contact.facility_id.is_none_or(|f| visible.contains(f)))
+                .collect());
         }
         Ok(self.store.contact_chain(p.org, facility).await?)
     }

@@ -63,7 +63,9 @@ impl App {
         p.require(Action::ManageUsers, None)?;
         let mut errors = Vec::new();
         let email = parse_email(email).map_err(|e| errors.push(mamoru_domain::Invalid::new("email", e))).ok();
-        let display = required_text(display_name, 100).map_err(|e| errors.push(mamoru_domain::Invalid::new("display_name", e))).ok();
+        let display = required_text(display_name, 100)
+            .map_err(|e| errors.push(mamoru_domain::Invalid::new("display_name", e)))
+            .ok();
         if let Err(e) = policy::check(initial_password, email.as_deref().unwrap_or("")) {
             errors.push(mamoru_domain::Invalid::new("password", e));
         }
@@ -80,7 +82,14 @@ impl App {
 
     /// Changes a user's name, roles and whether the account is disabled. The organisation
     /// always keeps an active administrator, and nobody can disable themselves.
-    pub async fn update_user(&self, p: &Principal, id: UserId, display_name: &str, grants: &[Grant], disabled: bool) -> Result<()> {
+    pub async fn update_user(
+        &self,
+        p: &Principal,
+        id: UserId,
+        display_name: &str,
+        grants: &[Grant],
+        disabled: bool,
+    ) -> Result<()> {
         p.require(Action::ManageUsers, None)?;
         let display_name = required_text(display_name, 100).map_err(|e| Error::invalid("display_name", e))?;
         if grants.is_empty() {
@@ -118,7 +127,13 @@ impl App {
 
     /// Changes the principal's own password; `keep_session` (the current cookie token)
     /// stays logged in, every other session ends.
-    pub async fn change_own_password(&self, p: &Principal, current: &str, new: &str, keep_session: Option<&str>) -> Result<()> {
+    pub async fn change_own_password(
+        &self,
+        p: &Principal,
+        current: &str,
+        new: &str,
+        keep_session: Option<&str>,
+    ) -> Result<()> {
         let id = p.user_id.ok_or(Error::Forbidden)?;
         let user = self.store.user(p.org, id).await?;
         if !password::verify(current, &user.password_hash).await? {
@@ -177,7 +192,10 @@ impl App {
     pub async fn disable_own_totp(&self, p: &Principal, current_password: &str) -> Result<()> {
         let id = p.user_id.ok_or(Error::Forbidden)?;
         if self.store.org(p.org).await?.require_totp {
-            return Err(Error::invalid("totp", Problem::NotAllowed("the organisation requires two-factor login".into())));
+            return Err(Error::invalid(
+                "totp",
+                Problem::NotAllowed("the organisation requires two-factor login".into()),
+            ));
         }
         let user = self.store.user(p.org, id).await?;
         if !password::verify(current_password, &user.password_hash).await? {

@@ -153,7 +153,9 @@ mod tests {
         let g = [org(Role::Auditor)];
         assert!(allowed(&g, Action::ViewInventory, Some(A)));
         assert!(allowed(&g, Action::ViewAudit, None));
-        for a in [Action::EditAsset, Action::DeleteAsset, Action::ImportInventory, Action::EditContacts, Action::ManageUsers] {
+        for a in
+            [Action::EditAsset, Action::DeleteAsset, Action::ImportInventory, Action::EditContacts, Action::ManageUsers]
+        {
             assert!(!allowed(&g, a, Some(A)), "{a:?}");
         }
     }

@@ -279,16 +279,97 @@ mod tests {
 
     #[test]
     fn categories_from_what_people_type() {
-        for (s, c) in [("ＶＰＮ", AssetCategory::Vpn), ("utm", AssetCategory::Firewall), ("ルーター", AssetCategory::Router),
-            ("パソコン", AssetCategory::Pc), ("電子カルテ", AssetCategory::Emr), ("Medical device", AssetCategory::MedicalDevice)] {
+        for (s, c) in [
+            ("ＶＰＮ", AssetCategory::Vpn),
+            ("utm", AssetCategory::Firewall),
+            ("ルーター", AssetCategory::Router),
+            ("パソコン", AssetCategory::Pc),
+            ("電子カルテ", AssetCategory::Emr),
+            ("Medical device", AssetCategory::MedicalDevice),
+        ] {
             assert_eq!(AssetCategory::parse(s), Ok(c), "{s}");
         }
+    }
+
+    #[test]
+    fn absent_columns_keep_their_values() {
+        let old = AssetDraft::parse(&vpn()).unwrap();
+        let mut new = AssetDraft::parse(&AssetInput {
+            name: "本館VPN装置".into(),
+            category: "VPN装置".into(),
+            version: "7.2.8".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        new.keep_absent(&old, |f| ["name", "category", "version", "ip"].contains(&f));
+        assert_eq!(new.version.as_deref(), Some("7.2.8"));
+        assert_eq!(new.vendor.as_deref(), Some("Fortinet"), "absent: kept");
+        assert!(new.internet_facing, "absent: kept");
+        assert_eq!(new.ip, None, "present but empty: cleared");
     }
 
     #[test]
     fn input_round_trips() {
         let d = AssetDraft::parse(&vpn()).unwrap();
         assert_eq!(AssetDraft::parse(&d.to_input()).unwrap(), d);
+    }
+}
+
+/// The canonical field keys of a register line, in export order; a register file may have
+/// any subset besides `name` and `category`.
+pub const REGISTER_FIELDS: [&str; 19] = [
+    "facility",
+    "name",
+    "category",
+    "vendor",
+    "product",
+    "version",
+    "cpe",
+    "ip",
+    "internet_facing",
+    "location",
+    "network_zone",
+    "remote_maintenance",
+    "remote_vendor",
+    "no_active_scan",
+    "owner",
+    "maintenance_vendor",
+    "support_end",
+    "last_updated",
+    "notes",
+];
+
+impl AssetDraft {
+    /// Keeps `old`'s value of every field whose column the file did not have (`has` says
+    /// which it had), so a file with a few columns changes only those. An empty cell in a
+    /// column the file has still clears the value.
+    pub fn keep_absent(&mut self, old: &AssetDraft, has: impl Fn(&str) -> bool) {
+        macro_rules! keep {
+            ($($field:ident),*) => {
+                $(if !has(stringify!($field)) {
+                    self.$field = old.$field.clone();
+                })*
+            };
+        }
+        keep!(
+            vendor,
+            product,
+            version,
+            cpe,
+            ip,
+            location,
+            network_zone,
+            internet_facing,
+            no_active_scan,
+            owner,
+            support_end,
+            last_updated,
+            notes
+        );
+        // A named remote vendor implies the line exists, even without the flag's column.
+        if !has("remote_maintenance") && !has("remote_vendor") {
+            self.remote_maintenance = old.remote_maintenance;
+        }
     }
 }
 

@@ -67,9 +67,5 @@ pub(crate) use choice_enum;
 
 /// Normalises a spelling for comparison: narrow forms, no spaces, lowercase.
 pub(crate) fn fold(s: &str) -> String {
-    crate::values::narrow(s)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
+    crate::values::narrow(s).chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
 }

@@ -152,7 +152,8 @@ impl ContactDraft {
         let title = c.check_opt("title", optional_text(&input.title, NAME_MAX));
         let role = c.check("role", ChainRole::parse(&input.role));
         let phone = c.check_opt("phone", optional_text(&input.phone, 50));
-        let email = c.check_opt("email", optional_text(&input.email, 254).and_then(|e| e.map(|e| parse_email(&e)).transpose()));
+        let email =
+            c.check_opt("email", optional_text(&input.email, 254).and_then(|e| e.map(|e| parse_email(&e)).transpose()));
         let hours = c.check_opt("hours", optional_text(&input.hours, 100));
         let order = c.check_opt("order", parse_count(&input.order, 1, 99));
         let notes = c.check_opt("notes", optional_text(&input.notes, 2000));
@@ -214,7 +215,8 @@ mod tests {
 
     #[test]
     fn a_contact_needs_a_way_to_reach_it() {
-        let mut i = ContactInput { name: "情報システム課".into(), role: "第一報".into(), ..Default::default() };
+        let mut i =
+            ContactInput { name: "情報システム課".into(), role: "第一報".into(), ..Default::default() };
         let e = ContactDraft::parse(&i).unwrap_err();
         assert_eq!((e[0].field, &e[0].problem), ("phone", &Problem::Required));
         i.phone = "06-0000-0000".into();
@@ -224,7 +226,13 @@ mod tests {
 
     #[test]
     fn bad_email_and_order_are_named() {
-        let i = ContactInput { name: "x".into(), role: "報告先".into(), email: "nobody".into(), order: "0".into(), ..Default::default() };
+        let i = ContactInput {
+            name: "x".into(),
+            role: "報告先".into(),
+            email: "nobody".into(),
+            order: "0".into(),
+            ..Default::default()
+        };
         let fields: Vec<_> = ContactDraft::parse(&i).unwrap_err().iter().map(|e| e.field).collect();
         assert_eq!(fields, ["email", "order"]);
     }
@@ -233,6 +241,14 @@ mod tests {
     fn gaps_in_the_chain() {
         assert_eq!(chain_gaps([]), [PartyKind::Internal, PartyKind::Vendor, PartyKind::Mhlw, PartyKind::Police]);
         assert_eq!(chain_gaps([None, Some(PartyKind::Vendor), Some(PartyKind::Police)]), [PartyKind::Mhlw]);
-        assert!(chain_gaps([Some(PartyKind::Internal), Some(PartyKind::Vendor), Some(PartyKind::Mhlw), Some(PartyKind::Police)]).is_empty());
+        assert!(
+            chain_gaps([
+                Some(PartyKind::Internal),
+                Some(PartyKind::Vendor),
+                Some(PartyKind::Mhlw),
+                Some(PartyKind::Police)
+            ])
+            .is_empty()
+        );
     }
 }

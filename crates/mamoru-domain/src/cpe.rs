@@ -10,8 +10,17 @@ use crate::invalid::Problem;
 
 /// The attribute names of a CPE 2.3 name, in order.
 pub const ATTRIBUTES: [&str; 11] = [
-    "part", "vendor", "product", "version", "update", "edition", "language", "sw_edition",
-    "target_sw", "target_hw", "other",
+    "part",
+    "vendor",
+    "product",
+    "version",
+    "update",
+    "edition",
+    "language",
+    "sw_edition",
+    "target_sw",
+    "target_hw",
+    "other",
 ];
 
 /// A syntactically valid CPE 2.3 name, kept in its formatted-string form (lowercase).
@@ -152,9 +161,7 @@ fn check_attribute(name: &str, value: &str) -> Result<(), Problem> {
             c if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') => {}
             '*' | '?' if at_edge => {}
             c => {
-                return Err(Problem::BadCpe(format!(
-                    "{name} contains {c:?}, which must be escaped with a backslash"
-                )));
+                return Err(Problem::BadCpe(format!("{name} contains {c:?}, which must be escaped with a backslash")));
             }
         }
         i += 1;
@@ -210,15 +217,20 @@ mod tests {
         let c = Cpe23::parse("cpe:2.3:o:fortinet:fortios:6.0.4:*:*:*:*:*:*:*").unwrap();
         assert_eq!((c.part(), c.vendor(), c.product(), c.version()), ("o", "fortinet", "fortios", "6.0.4"));
         assert_eq!(ok("CPE:2.3:o:Fortinet:FortiOS:6.0.4"), "cpe:2.3:o:fortinet:fortios:6.0.4:*:*:*:*:*:*:*");
-        assert_eq!(ok(r"cpe:2.3:o:cisco:ios:12.2\(58\)se:*:*:*:*:*:*:*"), r"cpe:2.3:o:cisco:ios:12.2\(58\)se:*:*:*:*:*:*:*");
+        assert_eq!(
+            ok(r"cpe:2.3:o:cisco:ios:12.2\(58\)se:*:*:*:*:*:*:*"),
+            r"cpe:2.3:o:cisco:ios:12.2\(58\)se:*:*:*:*:*:*:*"
+        );
         assert_eq!(ok("cpe:2.3:a:vendor:prod:1.*:*:*:*:*:*:*:*"), "cpe:2.3:a:vendor:prod:1.*:*:*:*:*:*:*:*");
     }
 
     #[test]
     fn uri_form_is_converted() {
         assert_eq!(ok("cpe:/o:fortinet:fortios:6.0.4"), "cpe:2.3:o:fortinet:fortios:6.0.4:*:*:*:*:*:*:*");
-        assert_eq!(ok("cpe:/a:cisco:adaptive_security_appliance_software:9.8%284%2917"),
-            r"cpe:2.3:a:cisco:adaptive_security_appliance_software:9.8\(4\)17:*:*:*:*:*:*:*");
+        assert_eq!(
+            ok("cpe:/a:cisco:adaptive_security_appliance_software:9.8%284%2917"),
+            r"cpe:2.3:a:cisco:adaptive_security_appliance_software:9.8\(4\)17:*:*:*:*:*:*:*"
+        );
     }
 
     #[test]

@@ -210,11 +210,8 @@ mod tests {
 
     #[test]
     fn every_problem_is_reported() {
-        let e = FacilityDraft::parse(&FacilityInput {
-            prefecture: "Atlantis".into(),
-            ..input("", "castle", "lots")
-        })
-        .unwrap_err();
+        let e = FacilityDraft::parse(&FacilityInput { prefecture: "Atlantis".into(), ..input("", "castle", "lots") })
+            .unwrap_err();
         let fields: Vec<_> = e.iter().map(|i| i.field).collect();
         assert_eq!(fields, ["name", "kind", "beds", "prefecture"]);
     }

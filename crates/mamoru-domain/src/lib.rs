@@ -23,7 +23,7 @@ pub mod prefecture;
 pub mod values;
 
 pub use access::{Action, Grant, Role, Scope, Visible};
-pub use asset::{Asset, AssetCategory, AssetDraft, AssetInput, RegisterEntry};
+pub use asset::{Asset, AssetCategory, AssetDraft, AssetInput, REGISTER_FIELDS, RegisterEntry};
 pub use contact::{ChainRole, Contact, ContactDraft, ContactInput, Party, PartyDraft, PartyKind};
 pub use cpe::Cpe23;
 pub use facility::{Facility, FacilityDraft, FacilityInput, FacilityKind, Operator};

@@ -41,9 +41,7 @@ pub fn check(password: &str, email: &str) -> Result<(), Problem> {
         password.chars().any(|c| !c.is_alphanumeric()),
     ];
     if classes.iter().filter(|c| **c).count() < 3 {
-        return Err(Problem::WeakPassword(
-            "under 13 characters it must mix letters, digits and symbols",
-        ));
+        return Err(Problem::WeakPassword("under 13 characters it must mix letters, digits and symbols"));
     }
     Ok(())
 }

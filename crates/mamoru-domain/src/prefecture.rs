@@ -95,9 +95,7 @@ impl Prefecture {
         let lower = lower.strip_suffix(" prefecture").unwrap_or(&lower);
         PREFECTURES
             .iter()
-            .find(|(_, ja, en)| {
-                *ja == t || short_ja(ja) == t || en.to_lowercase() == lower
-            })
+            .find(|(_, ja, en)| *ja == t || short_ja(ja) == t || en.to_lowercase() == lower)
             .map(|(code, _, _)| Self(*code))
             .ok_or_else(|| unknown(s))
     }

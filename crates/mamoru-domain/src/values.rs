@@ -45,9 +45,7 @@ pub fn parse_flag(s: &str) -> Result<Option<bool>, Problem> {
     match t.as_str() {
         "" => Ok(None),
         "はい" | "yes" | "y" | "true" | "1" | "○" | "〇" | "◯" | "あり" | "有" | "on" => Ok(Some(true)),
-        "いいえ" | "no" | "n" | "false" | "0" | "×" | "✕" | "なし" | "無" | "off" | "-" => {
-            Ok(Some(false))
-        }
+        "いいえ" | "no" | "n" | "false" | "0" | "×" | "✕" | "なし" | "無" | "off" | "-" => Ok(Some(false)),
         _ => Err(Problem::BadFlag(s.trim().to_owned())),
     }
 }
@@ -81,18 +79,12 @@ pub fn parse_date(s: &str) -> Result<Option<Date>, Problem> {
     let t = t.split_whitespace().next().unwrap_or("");
     let (era_start, rest) = split_era(t);
     let rest = rest.replace('元', "1");
-    let parts: Vec<&str> = rest
-        .split(['-', '/', '.', '年', '月', '日'])
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = rest.split(['-', '/', '.', '年', '月', '日']).filter(|p| !p.is_empty()).collect();
     let [y, m, d] = parts.as_slice() else {
         return Err(bad());
     };
-    let (y, m, d): (i16, i8, i8) = (
-        y.parse().map_err(|_| bad())?,
-        m.parse().map_err(|_| bad())?,
-        d.parse().map_err(|_| bad())?,
-    );
+    let (y, m, d): (i16, i8, i8) =
+        (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
     let year = match era_start {
         Some(first) => {
             if !(1..=99).contains(&y) {
@@ -169,7 +161,8 @@ mod tests {
 
     #[test]
     fn impossible_dates_are_refused() {
-        for s in ["2025-02-30", "31/12/2025", "2025-13-01", "令和0年1月1日", "yesterday", "99999-1-1", "1800-01-01"] {
+        for s in ["2025-02-30", "31/12/2025", "2025-13-01", "令和0年1月1日", "yesterday", "99999-1-1", "1800-01-01"]
+        {
             assert_eq!(date(s), "error", "{s}");
         }
     }

@@ -23,12 +23,7 @@ pub struct Column {
 }
 
 const fn col(key: &'static str, ja: &'static str, en: &'static str, required: bool) -> Column {
-    Column {
-        key,
-        ja,
-        en,
-        required,
-    }
+    Column { key, ja, en, required }
 }
 
 /// The canonical columns, in export order.
@@ -41,34 +36,14 @@ pub const COLUMNS: &[Column] = &[
     col("version", "バージョン", "version", false),
     col("cpe", "CPE", "cpe", false),
     col("ip", "IPアドレス", "ip", false),
-    col(
-        "internet_facing",
-        "インターネット公開",
-        "internet_facing",
-        false,
-    ),
+    col("internet_facing", "インターネット公開", "internet_facing", false),
     col("location", "設置場所", "location", false),
     col("network_zone", "ネットワーク区分", "network_zone", false),
-    col(
-        "remote_maintenance",
-        "リモート保守",
-        "remote_maintenance",
-        false,
-    ),
+    col("remote_maintenance", "リモート保守", "remote_maintenance", false),
     col("remote_vendor", "リモート保守業者", "remote_vendor", false),
-    col(
-        "no_active_scan",
-        "能動スキャン禁止",
-        "no_active_scan",
-        false,
-    ),
+    col("no_active_scan", "能動スキャン禁止", "no_active_scan", false),
     col("owner", "管理者", "owner", false),
-    col(
-        "maintenance_vendor",
-        "保守業者",
-        "maintenance_vendor",
-        false,
-    ),
+    col("maintenance_vendor", "保守業者", "maintenance_vendor", false),
     col("support_end", "サポート終了日", "support_end", false),
     col("last_updated", "最終更新日", "last_updated", false),
     col("notes", "備考", "notes", false),
@@ -76,114 +51,25 @@ pub const COLUMNS: &[Column] = &[
 
 /// Other headers seen for each column, besides its key and its two export headers.
 const ALIASES: &[(&str, &[&str])] = &[
-    (
-        "facility",
-        &[
-            "施設名",
-            "医療機関",
-            "医療機関名",
-            "facility_name",
-            "病院名",
-            "hospital",
-        ],
-    ),
-    (
-        "name",
-        &[
-            "機器名",
-            "資産名",
-            "名前",
-            "asset",
-            "asset_name",
-            "hostname",
-            "ホスト名",
-            "機器名称",
-            "資産名称",
-        ],
-    ),
-    (
-        "category",
-        &[
-            "分類",
-            "カテゴリ",
-            "カテゴリー",
-            "区分",
-            "機器種別",
-            "type",
-            "機器分類",
-        ],
-    ),
-    (
-        "vendor",
-        &[
-            "製造元",
-            "製造業者",
-            "maker",
-            "manufacturer",
-            "メーカ",
-            "メーカー名",
-        ],
-    ),
-    (
-        "product",
-        &["製品名", "型番", "機種", "model", "機種名", "product_name"],
-    ),
-    (
-        "version",
-        &[
-            "ver",
-            "版",
-            "ファームウェア",
-            "firmware",
-            "os version",
-            "osバージョン",
-            "ファームウェアバージョン",
-        ],
-    ),
+    ("facility", &["施設名", "医療機関", "医療機関名", "facility_name", "病院名", "hospital"]),
+    ("name", &["機器名", "資産名", "名前", "asset", "asset_name", "hostname", "ホスト名", "機器名称", "資産名称"]),
+    ("category", &["分類", "カテゴリ", "カテゴリー", "区分", "機器種別", "type", "機器分類"]),
+    ("vendor", &["製造元", "製造業者", "maker", "manufacturer", "メーカ", "メーカー名"]),
+    ("product", &["製品名", "型番", "機種", "model", "機種名", "product_name"]),
+    ("version", &["ver", "版", "ファームウェア", "firmware", "os version", "osバージョン", "ファームウェアバージョン"]),
     ("cpe", &["cpe2.3", "cpe名", "cpe name"]),
     ("ip", &["ipaddress", "ipアドレス", "address", "アドレス"]),
-    (
-        "internet_facing",
-        &["外部公開", "internet facing", "公開", "インターネット接続"],
-    ),
+    ("internet_facing", &["外部公開", "internet facing", "公開", "インターネット接続"]),
     ("location", &["場所", "設置場所", "部署", "設置部署"]),
-    (
-        "network_zone",
-        &["ゾーン", "セグメント", "ネットワーク", "zone", "segment"],
-    ),
-    (
-        "remote_maintenance",
-        &["保守回線", "リモートメンテナンス", "リモート保守回線"],
-    ),
-    (
-        "remote_vendor",
-        &["リモート保守会社", "リモート保守ベンダー"],
-    ),
+    ("network_zone", &["ゾーン", "セグメント", "ネットワーク", "zone", "segment"]),
+    ("remote_maintenance", &["保守回線", "リモートメンテナンス", "リモート保守回線"]),
+    ("remote_vendor", &["リモート保守会社", "リモート保守ベンダー"]),
     ("no_active_scan", &["スキャン禁止", "スキャン不可"]),
     ("owner", &["担当者", "責任者", "管理部署", "管理担当"]),
-    (
-        "maintenance_vendor",
-        &["保守会社", "保守ベンダー", "vendor_support", "maintenance"],
-    ),
-    (
-        "support_end",
-        &[
-            "サポート期限",
-            "保守期限",
-            "eol",
-            "end of support",
-            "サポート終了",
-            "eos",
-        ],
-    ),
-    (
-        "last_updated",
-        &["更新日", "アップデート日", "パッチ適用日", "最終更新"],
-    ),
-    (
-        "notes",
-        &["メモ", "note", "comment", "comments", "コメント"],
-    ),
+    ("maintenance_vendor", &["保守会社", "保守ベンダー", "vendor_support", "maintenance"]),
+    ("support_end", &["サポート期限", "保守期限", "eol", "end of support", "サポート終了", "eos"]),
+    ("last_updated", &["更新日", "アップデート日", "パッチ適用日", "最終更新"]),
+    ("notes", &["メモ", "note", "comment", "comments", "コメント"]),
 ];
 
 /// The column with this canonical key.
@@ -207,13 +93,8 @@ pub(crate) fn recognise(header: &str) -> Option<&'static Column> {
 }
 
 fn spellings(c: &Column) -> impl Iterator<Item = &'static str> {
-    let aliases = ALIASES
-        .iter()
-        .find(|(k, _)| *k == c.key)
-        .map_or(&[][..], |(_, a)| a);
-    [c.key, c.ja, c.en]
-        .into_iter()
-        .chain(aliases.iter().copied())
+    let aliases = ALIASES.iter().find(|(k, _)| *k == c.key).map_or(&[][..], |(_, a)| a);
+    [c.key, c.ja, c.en].into_iter().chain(aliases.iter().copied())
 }
 
 /// Normalises a header for comparison: narrow forms, no trailing note in brackets, no

@@ -39,9 +39,7 @@ pub(crate) struct Text {
 
 /// Decides what `bytes` are and decodes text.
 pub(crate) fn decode(bytes: &[u8], file: &str) -> Result<Decoded, Error> {
-    let empty = || Error::Empty {
-        file: file.to_owned(),
-    };
+    let empty = || Error::Empty { file: file.to_owned() };
     if bytes.is_empty() {
         return Err(empty());
     }
@@ -49,18 +47,12 @@ pub(crate) fn decode(bytes: &[u8], file: &str) -> Result<Decoded, Error> {
         return Ok(Decoded::Xlsx);
     }
     if bytes.starts_with(CFB) {
-        return Err(Error::LegacyXls {
-            file: file.to_owned(),
-        });
+        return Err(Error::LegacyXls { file: file.to_owned() });
     }
-    let not_text = |line| Error::NotText {
-        file: file.to_owned(),
-        line,
-    };
+    let not_text = |line| Error::NotText { file: file.to_owned(), line };
     let (text, encoding, tab_separated) = if let Some(rest) = bytes.strip_prefix(UTF8_BOM) {
         // The BOM says UTF-8: a bad byte after it is damage, not another encoding.
-        let text =
-            std::str::from_utf8(rest).map_err(|e| not_text(line_at(rest, e.valid_up_to())))?;
+        let text = std::str::from_utf8(rest).map_err(|e| not_text(line_at(rest, e.valid_up_to())))?;
         (text.to_owned(), "UTF-8 (BOM)", false)
     } else if let Some(rest) = bytes.strip_prefix(UTF16LE_BOM) {
         (utf16le(rest).map_err(not_text)?, "UTF-16LE", true)
@@ -81,27 +73,19 @@ pub(crate) fn decode(bytes: &[u8], file: &str) -> Result<Decoded, Error> {
     if text.trim().is_empty() {
         return Err(empty());
     }
-    Ok(Decoded::Text(Text {
-        text,
-        encoding,
-        tab_separated,
-    }))
+    Ok(Decoded::Text(Text { text, encoding, tab_separated }))
 }
 
 /// Decodes CP932, failing with the line of the first malformed byte.
 fn shift_jis(bytes: &[u8]) -> Result<String, usize> {
     let mut decoder = SHIFT_JIS.new_decoder_without_bom_handling();
-    let capacity = decoder
-        .max_utf8_buffer_length_without_replacement(bytes.len())
-        .ok_or(1usize)?;
+    let capacity = decoder.max_utf8_buffer_length_without_replacement(bytes.len()).ok_or(1usize)?;
     let mut text = String::with_capacity(capacity);
     let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut text, true);
     match result {
         DecoderResult::InputEmpty => Ok(text),
         // `extra` bytes after the bad sequence were read too; the line is the bad byte's.
-        DecoderResult::Malformed(_, extra) => {
-            Err(line_at(bytes, read.saturating_sub(usize::from(extra) + 1)))
-        }
+        DecoderResult::Malformed(_, extra) => Err(line_at(bytes, read.saturating_sub(usize::from(extra) + 1))),
         // Cannot happen with the capacity asked for; refuse rather than truncate.
         DecoderResult::OutputFull => Err(line_at(bytes, read)),
     }
@@ -109,9 +93,7 @@ fn shift_jis(bytes: &[u8]) -> Result<String, usize> {
 
 /// Decodes UTF-16LE, failing with the line of the first unpaired surrogate or odd byte.
 fn utf16le(bytes: &[u8]) -> Result<String, usize> {
-    let units = bytes
-        .chunks_exact(2)
-        .map(|p| u16::from_le_bytes([p[0], p[1]]));
+    let units = bytes.chunks_exact(2).map(|p| u16::from_le_bytes([p[0], p[1]]));
     let mut text = String::with_capacity(bytes.len());
     for c in char::decode_utf16(units) {
         match c {
@@ -151,10 +133,7 @@ mod tests {
         assert_eq!(text("名称\n".as_bytes()), ("名称\n".into(), "UTF-8"));
         assert_eq!(text(b"\xEF\xBB\xBFa"), ("a".into(), "UTF-8 (BOM)"));
         // 名称 in Shift_JIS.
-        assert_eq!(
-            text(b"\x96\xbc\x8f\xcc\r\n"),
-            ("名称\r\n".into(), "Shift_JIS")
-        );
+        assert_eq!(text(b"\x96\xbc\x8f\xcc\r\n"), ("名称\r\n".into(), "Shift_JIS"));
         assert_eq!(text(b"\xFF\xFEa\0\t\0b\0"), ("a\tb".into(), "UTF-16LE"));
         assert!(matches!(decode(b"PK\x03\x04rest", "x"), Ok(Decoded::Xlsx)));
     }
@@ -171,11 +150,7 @@ mod tests {
         // Shift_JIS with an invalid trail byte on line 3.
         assert!(error(b"a\nb\n\x96\x00").contains("line 3:"));
         // A lead byte cut off by the end of the line is on that line, not the next.
-        assert!(
-            error(b"a\n\x96\nb").contains("line 2:"),
-            "{}",
-            error(b"a\n\x96\nb")
-        );
+        assert!(error(b"a\n\x96\nb").contains("line 2:"), "{}", error(b"a\n\x96\nb"));
         assert!(error(b"a\nb\0").contains("line 2:"));
         assert!(error(b"\xFF\xFEa\0\x00\xD8").contains("line 1:"));
         assert!(error(b"\xFF\xFEa\0b").contains("line 1:"));

@@ -123,11 +123,7 @@ fn missing_list(keys: &[&'static str]) -> String {
             None => (*key).to_owned(),
         })
         .collect();
-    let noun = if names.len() == 1 {
-        "column"
-    } else {
-        "columns"
-    };
+    let noun = if names.len() == 1 { "column" } else { "columns" };
     format!("{noun} {}", names.join(", "))
 }
 
@@ -173,35 +169,16 @@ mod tests {
             field: Some("ip"),
             problem: Problem::BadIp("10.0.0.300".into()),
         };
-        assert_eq!(
-            e.to_string(),
-            r#"line 5, column "IPアドレス" (ip): "10.0.0.300" is not an IPv4 or IPv6 address"#
-        );
-        let e = RowError {
-            line: 7,
-            column: None,
-            field: None,
-            problem: Problem::Required,
-        };
+        assert_eq!(e.to_string(), r#"line 5, column "IPアドレス" (ip): "10.0.0.300" is not an IPv4 or IPv6 address"#);
+        let e = RowError { line: 7, column: None, field: None, problem: Problem::Required };
         assert_eq!(e.to_string(), "line 7: required");
     }
 
     #[test]
     fn missing_columns_are_named_in_both_languages() {
-        let e = Error::MissingColumns {
-            file: "a.csv".into(),
-            line: 1,
-            columns: vec!["name"],
-        };
+        let e = Error::MissingColumns { file: "a.csv".into(), line: 1, columns: vec!["name"] };
         assert_eq!(e.to_string(), "a.csv: line 1: missing column 名称 (name)");
-        let e = Error::MissingColumns {
-            file: "a.csv".into(),
-            line: 2,
-            columns: vec!["facility", "category"],
-        };
-        assert_eq!(
-            e.to_string(),
-            "a.csv: line 2: missing columns 施設 (facility), 種別 (category)"
-        );
+        let e = Error::MissingColumns { file: "a.csv".into(), line: 2, columns: vec!["facility", "category"] };
+        assert_eq!(e.to_string(), "a.csv: line 2: missing columns 施設 (facility), 種別 (category)");
     }
 }

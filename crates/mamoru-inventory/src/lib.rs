@@ -72,6 +72,9 @@ pub struct Parsed {
     pub ignored_columns: Vec<String>,
     /// Data rows seen, blank rows not counted.
     pub rows: usize,
+    /// The canonical keys of the columns the file has (with `facility` when a default
+    /// facility stands in for it), so an import can leave the other fields as they are.
+    pub columns: Vec<&'static str>,
 }
 
 /// One valid row of a register file.
@@ -88,11 +91,7 @@ pub struct Line {
 /// `file_name` is only used in error messages. An `Err` means the file cannot be read at all
 /// (not a register, no header, a required column missing...); bad rows of a readable file
 /// are in [`Parsed::errors`] instead.
-pub fn read_register(
-    bytes: &[u8],
-    file_name: &str,
-    options: &ReadOptions<'_>,
-) -> Result<Parsed, Error> {
+pub fn read_register(bytes: &[u8], file_name: &str, options: &ReadOptions<'_>) -> Result<Parsed, Error> {
     let (rows, encoding) = match decode::decode(bytes, file_name)? {
         decode::Decoded::Text(text) => (read::text_rows(&text, file_name)?, text.encoding),
         decode::Decoded::Xlsx => (read::xlsx_rows(bytes, file_name)?, "xlsx"),

@@ -30,11 +30,7 @@ pub(crate) struct Row {
 
 /// Reads CSV or tab-separated text into its non-blank rows.
 pub(crate) fn text_rows(text: &Text, file: &str) -> Result<Vec<Row>, Error> {
-    let delimiter = if text.tab_separated || tab_separated(&text.text) {
-        b'\t'
-    } else {
-        b','
-    };
+    let delimiter = if text.tab_separated || tab_separated(&text.text) { b'\t' } else { b',' };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -42,11 +38,7 @@ pub(crate) fn text_rows(text: &Text, file: &str) -> Result<Vec<Row>, Error> {
         .from_reader(text.text.as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
-    let mut lines = Lines {
-        text: text.text.as_bytes(),
-        at: 0,
-        line: 1,
-    };
+    let mut lines = Lines { text: text.text.as_bytes(), at: 0, line: 1 };
     let mut cells = 0;
     loop {
         let more = reader.read_record(&mut record).map_err(|e| Error::Csv {
@@ -69,10 +61,7 @@ pub(crate) fn text_rows(text: &Text, file: &str) -> Result<Vec<Row>, Error> {
         }
         cells += row_cells.len();
         check_size(rows.len() + 1, cells, line, file)?;
-        rows.push(Row {
-            line,
-            cells: row_cells,
-        });
+        rows.push(Row { line, cells: row_cells });
     }
     Ok(rows)
 }
@@ -112,19 +101,13 @@ impl Lines<'_> {
 /// Whether the header line, the first with any content, is tab- rather than comma-separated.
 fn tab_separated(text: &str) -> bool {
     let blank = |c: char| c == ',' || c == '\t' || c.is_whitespace();
-    text.lines()
-        .find(|l| !l.trim_matches(blank).is_empty())
-        .is_some_and(|l| l.contains('\t') && !l.contains(','))
+    text.lines().find(|l| !l.trim_matches(blank).is_empty()).is_some_and(|l| l.contains('\t') && !l.contains(','))
 }
 
 /// A cell's line breaks as `\n`, the way Excel keeps them inside a cell, whatever the file's
 /// own line ends were.
 fn newlines(v: &str) -> String {
-    if v.contains('\r') {
-        v.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        v.to_owned()
-    }
+    if v.contains('\r') { v.replace("\r\n", "\n").replace('\r', "\n") } else { v.to_owned() }
 }
 
 /// Removes the `'` that [`crate::write_csv`] puts before a value Excel would run as a formula.
@@ -137,18 +120,9 @@ fn unguard(v: &str) -> &str {
 
 /// Reads the first sheet of an xlsx workbook into its non-blank rows.
 pub(crate) fn xlsx_rows(bytes: &[u8], file: &str) -> Result<Vec<Row>, Error> {
-    let unreadable = |e: calamine::XlsxError| Error::XlsxUnreadable {
-        file: file.to_owned(),
-        reason: e.to_string(),
-    };
+    let unreadable = |e: calamine::XlsxError| Error::XlsxUnreadable { file: file.to_owned(), reason: e.to_string() };
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
-    let sheet = book
-        .sheet_names()
-        .into_iter()
-        .next()
-        .ok_or_else(|| Error::NoSheet {
-            file: file.to_owned(),
-        })?;
+    let sheet = book.sheet_names().into_iter().next().ok_or_else(|| Error::NoSheet { file: file.to_owned() })?;
     // The streaming reader, unlike `worksheet_range`, never allocates the sheet's whole
     // rectangle, which a crafted file could make terabytes large.
     let mut reader = book.worksheet_cells_reader(&sheet).map_err(unreadable)?;
@@ -170,10 +144,7 @@ pub(crate) fn xlsx_rows(bytes: &[u8], file: &str) -> Result<Vec<Row>, Error> {
             cells.sort_by_key(|(col, _)| *col);
             // A cell written twice keeps its first value, like a header named twice.
             cells.dedup_by_key(|(col, _)| *col);
-            Row {
-                line: widen(row).saturating_add(1),
-                cells,
-            }
+            Row { line: widen(row).saturating_add(1), cells }
         })
         .collect())
 }
@@ -186,18 +157,10 @@ fn widen(n: u32) -> usize {
 /// Stops reading a file that is far larger than any register.
 fn check_size(rows: usize, cells: usize, line: usize, file: &str) -> Result<(), Error> {
     if rows > MAX_ROWS + TITLE_ROWS + 1 {
-        return Err(Error::TooManyRows {
-            file: file.to_owned(),
-            line,
-            max: MAX_ROWS,
-        });
+        return Err(Error::TooManyRows { file: file.to_owned(), line, max: MAX_ROWS });
     }
     if cells > MAX_CELLS {
-        return Err(Error::TooManyCells {
-            file: file.to_owned(),
-            line,
-            max: MAX_CELLS,
-        });
+        return Err(Error::TooManyCells { file: file.to_owned(), line, max: MAX_CELLS });
     }
     Ok(())
 }
@@ -225,11 +188,7 @@ fn cell_text(v: &DataRef<'_>) -> String {
 
 /// A number as Excel shows it by default: whole numbers without a fraction.
 fn number(f: f64) -> String {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        f.to_string()
-    }
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 { format!("{}", f as i64) } else { f.to_string() }
 }
 
 #[cfg(test)]
@@ -237,28 +196,17 @@ mod tests {
     use super::*;
 
     fn rows(text: &str) -> Vec<Row> {
-        let t = Text {
-            text: text.to_owned(),
-            encoding: "UTF-8",
-            tab_separated: false,
-        };
+        let t = Text { text: text.to_owned(), encoding: "UTF-8", tab_separated: false };
         text_rows(&t, "t.csv").unwrap()
     }
 
     fn row(line: usize, cells: &[(usize, &str)]) -> Row {
-        Row {
-            line,
-            cells: cells.iter().map(|(i, v)| (*i, (*v).to_owned())).collect(),
-        }
+        Row { line, cells: cells.iter().map(|(i, v)| (*i, (*v).to_owned())).collect() }
     }
 
     #[test]
     fn lines_count_blank_rows_and_embedded_newlines() {
-        let want = [
-            row(1, &[(0, "a"), (1, "b")]),
-            row(4, &[(0, "x\ny"), (1, "z")]),
-            row(6, &[(0, "q")]),
-        ];
+        let want = [row(1, &[(0, "a"), (1, "b")]), row(4, &[(0, "x\ny"), (1, "z")]), row(6, &[(0, "q")])];
         assert_eq!(rows("a,b\n\n,,\n\"x\ny\",z\nq\r\n"), want);
         assert_eq!(rows("a,b\r\n\r\n,,\r\n\"x\r\ny\",z\r\nq\r\n"), want);
         assert_eq!(rows("a,b\r\r,,\r\"x\ry\",z\rq\r"), want);
@@ -267,10 +215,7 @@ mod tests {
 
     #[test]
     fn tabs_only_when_the_header_has_no_commas() {
-        assert_eq!(
-            rows("\n\ta\tb\n1\t2,3\n")[1],
-            row(3, &[(0, "1"), (1, "2,3")])
-        );
+        assert_eq!(rows("\n\ta\tb\n1\t2,3\n")[1], row(3, &[(0, "1"), (1, "2,3")]));
         assert_eq!(rows("a,b\tc\n")[0], row(1, &[(0, "a"), (1, "b\tc")]));
     }
 

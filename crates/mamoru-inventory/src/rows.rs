@@ -39,11 +39,7 @@ impl Header {
             match recognise(text) {
                 // The first of two columns with the same meaning wins; the second is ignored.
                 Some(column) if !mapped.iter().any(|m| m.column.key == column.key) => {
-                    mapped.push(Mapped {
-                        index: *index,
-                        column,
-                        header: text.clone(),
-                    });
+                    mapped.push(Mapped { index: *index, column, header: text.clone() });
                 }
                 _ => ignored.push(text.clone()),
             }
@@ -61,10 +57,7 @@ impl Header {
     }
 
     fn count(row: &Row) -> usize {
-        row.cells
-            .iter()
-            .filter(|(_, text)| recognise(text).is_some())
-            .count()
+        row.cells.iter().filter(|(_, text)| recognise(text).is_some()).count()
     }
 }
 
@@ -112,17 +105,21 @@ pub(crate) fn validate(
     encoding: &'static str,
     options: &ReadOptions<'_>,
 ) -> Result<Parsed, Error> {
-    let at = header_at(&rows).ok_or_else(|| Error::NoHeader {
-        file: file.to_owned(),
-    })?;
+    let at = header_at(&rows).ok_or_else(|| Error::NoHeader { file: file.to_owned() })?;
     let mut parsed = Parsed {
         entries: Vec::new(),
         errors: Vec::new(),
         encoding,
         ignored_columns: Vec::new(),
         rows: 0,
+        columns: Vec::new(),
     };
     let header = Header::new(&rows[at], &mut parsed.ignored_columns);
+    parsed.columns = COLUMNS
+        .iter()
+        .filter(|c| header.by_key(c.key).is_some() || (c.key == "facility" && options.default_facility.is_some()))
+        .map(|c| c.key)
+        .collect();
     let missing: Vec<&'static str> = COLUMNS
         .iter()
         .filter(|c| c.required && header.by_key(c.key).is_none())
@@ -130,28 +127,17 @@ pub(crate) fn validate(
         .map(|c| c.key)
         .collect();
     if !missing.is_empty() {
-        return Err(Error::MissingColumns {
-            file: file.to_owned(),
-            line: rows[at].line,
-            columns: missing,
-        });
+        return Err(Error::MissingColumns { file: file.to_owned(), line: rows[at].line, columns: missing });
     }
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     for row in &rows[at + 1..] {
         parsed.rows += 1;
         if parsed.rows > MAX_ROWS {
-            return Err(Error::TooManyRows {
-                file: file.to_owned(),
-                line: row.line,
-                max: MAX_ROWS,
-            });
+            return Err(Error::TooManyRows { file: file.to_owned(), line: row.line, max: MAX_ROWS });
         }
         let mut errors = Vec::new();
         if let Some(entry) = check_row(row, &header, options, &mut seen, &mut errors) {
-            parsed.entries.push(Line {
-                line: row.line,
-                entry,
-            });
+            parsed.entries.push(Line { line: row.line, entry });
         }
         // In file order: by the column's position, problems of the whole row last.
         errors.sort_by_key(|e| e.1);
@@ -166,12 +152,7 @@ fn header_at(rows: &[Row]) -> Option<usize> {
     if rows.is_empty() {
         return None;
     }
-    Some(
-        rows.iter()
-            .take(TITLE_ROWS + 1)
-            .position(|r| Header::count(r) >= 2)
-            .unwrap_or(0),
-    )
+    Some(rows.iter().take(TITLE_ROWS + 1).position(|r| Header::count(r) >= 2).unwrap_or(0))
 }
 
 /// Validates one row, collecting its problems with the position of their column.
@@ -191,50 +172,26 @@ fn check_row(
             }
         } else if *index > header.last && !errors.iter().any(|(e, _)| e.field.is_none()) {
             // Usually an unquoted comma that shifted the row: its values are not where they seem.
-            let what = format!(
-                "column {} right of the last header, holding {:?}",
-                index.saturating_add(1),
-                value.trim()
-            );
+            let what =
+                format!("column {} right of the last header, holding {:?}", index.saturating_add(1), value.trim());
             let problem = Problem::Unknown(what);
-            errors.push((
-                RowError {
-                    line,
-                    column: None,
-                    field: None,
-                    problem,
-                },
-                usize::MAX,
-            ));
+            errors.push((RowError { line, column: None, field: None, problem }, usize::MAX));
         }
     }
     let mut fail = |field: &'static str, problem: Problem| {
         let m = header.by_key(field);
         let column = m.map(|m| m.header.clone());
-        errors.push((
-            RowError {
-                line,
-                column,
-                field: Some(field),
-                problem,
-            },
-            m.map_or(usize::MAX - 1, |m| m.index),
-        ));
+        errors.push((RowError { line, column, field: Some(field), problem }, m.map_or(usize::MAX - 1, |m| m.index)));
     };
     if text.facility.trim().is_empty()
         && let Some(default) = options.default_facility
     {
         default.clone_into(&mut text.facility);
     }
-    let facility = required_text(&text.facility, NAME_MAX)
-        .map_err(|p| fail("facility", p))
-        .ok();
-    let maintenance_vendor = optional_text(&text.maintenance_vendor, NAME_MAX)
-        .map_err(|p| fail("maintenance_vendor", p))
-        .ok();
-    let remote_vendor = optional_text(&text.remote_vendor, NAME_MAX)
-        .map_err(|p| fail("remote_vendor", p))
-        .ok();
+    let facility = required_text(&text.facility, NAME_MAX).map_err(|p| fail("facility", p)).ok();
+    let maintenance_vendor =
+        optional_text(&text.maintenance_vendor, NAME_MAX).map_err(|p| fail("maintenance_vendor", p)).ok();
+    let remote_vendor = optional_text(&text.remote_vendor, NAME_MAX).map_err(|p| fail("remote_vendor", p)).ok();
     if matches!(remote_vendor, Some(Some(_))) && text.asset.remote_maintenance.trim().is_empty() {
         // A vendor using the remote line means there is one.
         "はい".clone_into(&mut text.asset.remote_maintenance);
@@ -247,10 +204,7 @@ fn check_row(
     let name = required_text(&text.asset.name, NAME_MAX).ok();
     if let (Some(facility), Some(name)) = (&facility, name) {
         match seen.get(&(facility.clone(), name.clone())) {
-            Some(first) => fail(
-                "name",
-                Problem::Duplicate(format!("{name:?} at {facility} (line {first})")),
-            ),
+            Some(first) => fail("name", Problem::Duplicate(format!("{name:?} at {facility} (line {first})"))),
             None => {
                 seen.insert((facility.clone(), name), line);
             }
@@ -272,24 +226,13 @@ mod tests {
     use super::*;
 
     fn row(line: usize, cells: &[&str]) -> Row {
-        let cells = cells
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(i, v)| (i, (*v).to_owned()));
-        Row {
-            line,
-            cells: cells.collect(),
-        }
+        let cells = cells.iter().enumerate().filter(|(_, v)| !v.is_empty()).map(|(i, v)| (i, (*v).to_owned()));
+        Row { line, cells: cells.collect() }
     }
 
     #[test]
     fn a_title_above_the_header_is_skipped() {
-        let rows = [
-            row(1, &["医療機器台帳"]),
-            row(3, &["名称", "種別"]),
-            row(4, &["CT", "医療機器"]),
-        ];
+        let rows = [row(1, &["医療機器台帳"]), row(3, &["名称", "種別"]), row(4, &["CT", "医療機器"])];
         assert_eq!(header_at(&rows), Some(1));
         let rows = [row(1, &["名称", "種別"])];
         assert_eq!(header_at(&rows), Some(0));
@@ -305,17 +248,12 @@ mod tests {
             row(2, &["ルータ1", "ルータ", "", "保守ネット株式会社"]),
             row(3, &["ルータ2", "ルータ", "いいえ", ""]),
         ];
-        let options = ReadOptions {
-            default_facility: Some("さくら内科クリニック"),
-        };
+        let options = ReadOptions { default_facility: Some("さくら内科クリニック") };
         let parsed = validate(rows, "t.csv", "UTF-8", &options).unwrap();
         assert_eq!(parsed.errors, []);
         let e = &parsed.entries;
         assert!(e[0].entry.asset.remote_maintenance);
-        assert_eq!(
-            e[0].entry.remote_vendor.as_deref(),
-            Some("保守ネット株式会社")
-        );
+        assert_eq!(e[0].entry.remote_vendor.as_deref(), Some("保守ネット株式会社"));
         assert_eq!(e[0].entry.facility, "さくら内科クリニック");
         assert!(!e[1].entry.asset.remote_maintenance);
     }

@@ -18,10 +18,7 @@ pub fn template_csv(headers: Headers) -> Vec<u8> {
 pub(crate) fn example(headers: Headers) -> ExportRow {
     let ja = headers == Headers::Japanese;
     let t = |ja_text: &str, en_text: &str| if ja { ja_text } else { en_text }.to_owned();
-    let vendor = t(
-        "みなとネットワークサービス株式会社",
-        "Minato Network Services Co., Ltd.",
-    );
+    let vendor = t("みなとネットワークサービス株式会社", "Minato Network Services Co., Ltd.");
     let input = AssetInput {
         name: t("本館VPN装置", "Main building VPN"),
         category: "vpn".into(),

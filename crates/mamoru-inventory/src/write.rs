@@ -85,10 +85,7 @@ fn flag_ja(b: bool) -> &'static str {
 /// The value of one column of a row.
 pub(crate) fn value<'a>(row: &'a ExportRow, key: &str) -> Value<'a> {
     let a = &row.asset;
-    let text = |v: &'a Option<String>| {
-        v.as_deref()
-            .map_or(Value::Empty, |s| Value::Text(Cow::Borrowed(s)))
-    };
+    let text = |v: &'a Option<String>| v.as_deref().map_or(Value::Empty, |s| Value::Text(Cow::Borrowed(s)));
     let date = |d: Option<Date>| d.map_or(Value::Empty, Value::Date);
     match key {
         "facility" => Value::Text(Cow::Borrowed(&row.facility)),
@@ -97,13 +94,8 @@ pub(crate) fn value<'a>(row: &'a ExportRow, key: &str) -> Value<'a> {
         "vendor" => text(&a.vendor),
         "product" => text(&a.product),
         "version" => text(&a.version),
-        "cpe" => a
-            .cpe
-            .as_ref()
-            .map_or(Value::Empty, |c| Value::Text(Cow::Owned(c.to_string()))),
-        "ip" => {
-            a.ip.map_or(Value::Empty, |ip| Value::Text(Cow::Owned(ip.to_string())))
-        }
+        "cpe" => a.cpe.as_ref().map_or(Value::Empty, |c| Value::Text(Cow::Owned(c.to_string()))),
+        "ip" => a.ip.map_or(Value::Empty, |ip| Value::Text(Cow::Owned(ip.to_string()))),
         "internet_facing" => Value::Flag(a.internet_facing),
         "location" => text(&a.location),
         "network_zone" => text(&a.network_zone),
@@ -129,17 +121,10 @@ pub(crate) const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// characters outside JIS X 0208 and the NEC/IBM extensions) is an error naming its row and
 /// column, never replaced. Encoding follows the WHATWG (CP932) tables, in which `¥` is written
 /// as byte 0x5C, as Japanese Windows does.
-pub fn write_csv(
-    rows: &[ExportRow],
-    headers: Headers,
-    encoding: CsvEncoding,
-) -> Result<Vec<u8>, Error> {
-    let mut out = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+pub fn write_csv(rows: &[ExportRow], headers: Headers, encoding: CsvEncoding) -> Result<Vec<u8>, Error> {
+    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     let csv_error = |e: csv::Error| Error::CsvWrite(e.to_string());
-    out.write_record(COLUMNS.iter().map(|c| headers.of(c)))
-        .map_err(csv_error)?;
+    out.write_record(COLUMNS.iter().map(|c| headers.of(c))).map_err(csv_error)?;
     for (n, row) in rows.iter().enumerate() {
         let mut record = Vec::with_capacity(COLUMNS.len());
         for c in COLUMNS {
@@ -149,21 +134,13 @@ pub fn write_csv(
                 && let Some(character) = not_shift_jis(&text)
             {
                 let (row, column, field) = (n + 1, headers.of(c), c.key);
-                return Err(Error::NotShiftJis {
-                    row,
-                    column,
-                    field,
-                    character,
-                });
+                return Err(Error::NotShiftJis { row, column, field, character });
             }
             record.push(text);
         }
-        out.write_record(record.iter().map(|t| t.as_bytes()))
-            .map_err(csv_error)?;
+        out.write_record(record.iter().map(|t| t.as_bytes())).map_err(csv_error)?;
     }
-    let utf8 = out
-        .into_inner()
-        .map_err(|e| Error::CsvWrite(e.to_string()))?;
+    let utf8 = out.into_inner().map_err(|e| Error::CsvWrite(e.to_string()))?;
     Ok(match encoding {
         CsvEncoding::Utf8Bom => [b"\xEF\xBB\xBF".as_slice(), &utf8].concat(),
         CsvEncoding::ShiftJis => {
@@ -176,11 +153,7 @@ pub fn write_csv(
 
 /// Prefixes `'` to a value that Excel would otherwise run as a formula.
 fn guard(text: Cow<'_, str>) -> Cow<'_, str> {
-    if text.starts_with(FORMULA_STARTS) {
-        Cow::Owned(format!("'{text}"))
-    } else {
-        text
-    }
+    if text.starts_with(FORMULA_STARTS) { Cow::Owned(format!("'{text}")) } else { text }
 }
 
 /// The first character of `text` that Shift_JIS cannot represent.
@@ -188,8 +161,7 @@ fn not_shift_jis(text: &str) -> Option<char> {
     if !SHIFT_JIS.encode(text).2 {
         return None;
     }
-    text.chars()
-        .find(|c| SHIFT_JIS.encode(c.encode_utf8(&mut [0; 4])).2)
+    text.chars().find(|c| SHIFT_JIS.encode(c.encode_utf8(&mut [0; 4])).2)
 }
 
 /// Writes the register as an xlsx workbook: one sheet, a bold frozen header row with a
@@ -216,8 +188,7 @@ fn xlsx(rows: &[ExportRow], headers: Headers) -> Result<Vec<u8>, XlsxError> {
             match value(r, c.key) {
                 Value::Empty => {}
                 Value::Date(d) if d.year() >= 1900 => {
-                    let when =
-                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                    let when = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
                     sheet.write_datetime_with_format(row, col, when, &day)?;
                 }
                 v => {

@@ -39,10 +39,15 @@ impl From<mamoru_app::Error> for WebError {
             E::NotFound(_) => WebError::NotFound,
             E::SessionEnded => WebError::Login,
             E::Invalid(list) => WebError::BadRequest(
-                list.iter().map(|i| format!("{}: {}", i.field, problem_text(Lang::Ja, &i.problem))).collect::<Vec<_>>().join(" / "),
+                list.iter()
+                    .map(|i| format!("{}: {}", i.field, problem_text(Lang::Ja, &i.problem)))
+                    .collect::<Vec<_>>()
+                    .join(" / "),
             ),
             E::File(f) => WebError::BadRequest(f.to_string()),
-            E::Rejected { .. } | E::BadCredentials | E::BadTotp | E::LockedOut { .. } => WebError::BadRequest(e.to_string()),
+            E::Rejected { .. } | E::BadCredentials | E::BadTotp | E::LockedOut { .. } => {
+                WebError::BadRequest(e.to_string())
+            }
             E::LastAdmin | E::InUse(_) => WebError::Conflict(e.to_string()),
             other => WebError::Internal(format!("{other:#?}")),
         }
@@ -64,15 +69,25 @@ impl IntoResponse for WebError {
         let (status, ja, en) = match &self {
             WebError::Login => return Redirect::to("/login").into_response(),
             WebError::NotFound => (StatusCode::NOT_FOUND, "ページが見つかりません。", "Page not found."),
-            WebError::Forbidden => (StatusCode::FORBIDDEN, "この操作を行う権限がありません。", "You are not allowed to do this."),
+            WebError::Forbidden => {
+                (StatusCode::FORBIDDEN, "この操作を行う権限がありません。", "You are not allowed to do this.")
+            }
             WebError::Csrf => (
                 StatusCode::FORBIDDEN,
                 "フォームの有効期限が切れたか、不正な送信です。ページを開き直してからもう一度お試しください。",
                 "The form has expired or did not come from this site. Reload the page and try again.",
             ),
-            WebError::BadRequest(_) => (StatusCode::BAD_REQUEST, "入力内容に誤りがあります。", "The request is not valid."),
-            WebError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "ファイルが大きすぎます。", "The file is too large."),
-            WebError::Conflict(_) => (StatusCode::CONFLICT, "この操作は現在の状態ではできません。", "This cannot be done in the current state."),
+            WebError::BadRequest(_) => {
+                (StatusCode::BAD_REQUEST, "入力内容に誤りがあります。", "The request is not valid.")
+            }
+            WebError::TooLarge(_) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "ファイルが大きすぎます。", "The file is too large.")
+            }
+            WebError::Conflict(_) => (
+                StatusCode::CONFLICT,
+                "この操作は現在の状態ではできません。",
+                "This cannot be done in the current state.",
+            ),
             WebError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "サーバで問題が発生しました。時間をおいて再度お試しください。",
@@ -160,7 +175,11 @@ impl ApiError {
     }
 
     pub(crate) fn unauthorized() -> Self {
-        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "a valid API token (Authorization: Bearer mmr_...) is required")
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a valid API token (Authorization: Bearer mmr_...) is required",
+        )
     }
 }
 

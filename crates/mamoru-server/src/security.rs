@@ -12,10 +12,7 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; s
 /// Adds security headers, and refuses state-changing requests that a browser marks as
 /// cross-site (a second line of defence behind the CSRF tokens).
 pub(crate) async fn headers(req: Request, next: Next) -> Response {
-    let cross_site = req
-        .headers()
-        .get("sec-fetch-site")
-        .is_some_and(|v| v.as_bytes() == b"cross-site");
+    let cross_site = req.headers().get("sec-fetch-site").is_some_and(|v| v.as_bytes() == b"cross-site");
     if cross_site && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
     }

@@ -1,18 +1,14 @@
 //! The asset register: one asset at a time, lists for the UI, and whole-file imports.
 
-use std::collections::HashMap;
-
 use jiff::civil::Date;
 use mamoru_domain::asset::{AssetCategory, AssetDraft};
-use mamoru_domain::{Asset, AssetId, Cpe23, FacilityId, OrgId, PartyId, PartyKind, RegisterEntry};
+use mamoru_domain::{Asset, AssetId, Cpe23, FacilityId, OrgId, PartyId};
 use serde_json::{Value, json};
 
 use crate::Store;
 use crate::audit::{Actor, Change, append};
 use crate::db::{Arg, Exec, Row, Tx, args};
 use crate::error::{Error, Result};
-use crate::facilities;
-use crate::parties;
 use crate::time::{now, parse_opt_date, parse_ts};
 
 /// An asset's fields with its references resolved to ids.
@@ -146,22 +142,8 @@ pub struct CategoryCount {
     pub internet_facing: u64,
 }
 
-/// What an import did (or, for a preview, would do).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImportSummary {
-    /// Assets added.
-    pub created: usize,
-    /// Assets whose fields changed.
-    pub updated: usize,
-    /// Assets already as in the file.
-    pub unchanged: usize,
-    /// Facilities the file named that did not exist, created.
-    pub facilities_created: Vec<String>,
-    /// Vendors the file named that did not exist, created.
-    pub vendors_created: Vec<String>,
-}
-
-const COLUMNS: &str = "a.id, a.org_id, a.facility_id, a.name, a.category, a.vendor, a.product, a.version, a.cpe, a.ip,
+pub(crate) const COLUMNS: &str =
+    "a.id, a.org_id, a.facility_id, a.name, a.category, a.vendor, a.product, a.version, a.cpe, a.ip,
     a.location, a.network_zone, a.internet_facing, a.remote_maintenance, a.no_active_scan, a.owner,
     a.maintenance_vendor_id, a.remote_vendor_id, a.support_end, a.last_updated, a.notes, a.created_at, a.updated_at";
 
@@ -260,7 +242,8 @@ impl Store {
             .map(|r| {
                 let code = r.text("category")?;
                 Ok(CategoryCount {
-                    category: AssetCategory::from_code(&code).ok_or_else(|| Error::Corrupt(format!("category {code}")))?,
+                    category: AssetCategory::from_code(&code)
+                        .ok_or_else(|| Error::Corrupt(format!("category {code}")))?,
                     count: r.int("n")? as u64,
                     internet_facing: r.int("inet")? as u64,
                 })
@@ -278,109 +261,6 @@ impl Store {
         let sql = format!("SELECT COUNT(*) AS n {LIST_FROM} WHERE {filter} AND a.support_end < ${}", params.len());
         Ok(self.pool.conn().await?.fetch_one(sql.into(), params).await?.int("n")? as u64)
     }
-
-    /// Applies a register file in one transaction: facilities and vendors it names are
-    /// created, assets are matched by facility and name, added or updated. With `dry_run`
-    /// nothing is kept and the summary says what would happen.
-    pub async fn import_register(
-        &self,
-        org: OrgId,
-        entries: &[RegisterEntry],
-        file_name: &str,
-        actor: &Actor,
-        dry_run: bool,
-    ) -> Result<ImportSummary> {
-        let mut tx = self.pool.write().await?;
-        let summary = import(&mut tx, org, entries, actor).await?;
-        if dry_run {
-            return Ok(summary);
-        }
-        let change = Change {
-            action: "inventory.import",
-            entity: "inventory",
-            entity_id: None,
-            facility_id: None,
-            summary: format!(
-                "{file_name}: {} created, {} updated, {} unchanged",
-                summary.created, summary.updated, summary.unchanged
-            ),
-            before: None,
-            after: Some(json!({
-                "file": file_name,
-                "created": summary.created,
-                "updated": summary.updated,
-                "unchanged": summary.unchanged,
-                "facilities_created": summary.facilities_created,
-                "vendors_created": summary.vendors_created,
-            })),
-        };
-        append(&mut tx, Some(org), actor, change).await?;
-        tx.commit().await?;
-        Ok(summary)
-    }
-}
-
-async fn import(tx: &mut Tx, org: OrgId, entries: &[RegisterEntry], actor: &Actor) -> Result<ImportSummary> {
-    let mut summary = ImportSummary::default();
-    // Load once what the entries refer to, so each entry costs one write at most.
-    let mut facilities: HashMap<String, FacilityId> = HashMap::new();
-    let sql = "SELECT id, name FROM facilities WHERE org_id = $1";
-    for r in tx.fetch_all(sql.into(), args![org.get()]).await? {
-        facilities.insert(r.text("name")?, FacilityId::new(r.int("id")?));
-    }
-    let mut vendors: HashMap<String, PartyId> = HashMap::new();
-    for r in tx.fetch_all("SELECT id, name FROM parties WHERE org_id = $1".into(), args![org.get()]).await? {
-        vendors.insert(r.text("name")?, PartyId::new(r.int("id")?));
-    }
-    let mut existing: HashMap<(FacilityId, String), Asset> = HashMap::new();
-    let sql = format!("SELECT {COLUMNS} FROM assets a WHERE a.org_id = $1");
-    for r in tx.fetch_all(sql.into(), args![org.get()]).await? {
-        let a = asset_from_row(&r)?;
-        existing.insert((a.facility_id, a.draft.name.clone()), a);
-    }
-
-    for entry in entries {
-        let facility_id = match facilities.get(&entry.facility) {
-            Some(id) => *id,
-            None => {
-                let draft = mamoru_domain::FacilityDraft {
-                    name: entry.facility.clone(),
-                    kind: mamoru_domain::FacilityKind::guess_from_name(&entry.facility),
-                    ..Default::default()
-                };
-                let id = facilities::insert(tx, org, &draft, actor).await?;
-                facilities.insert(entry.facility.clone(), id);
-                summary.facilities_created.push(entry.facility.clone());
-                id
-            }
-        };
-        let mut vendor = async |name: &Option<String>| -> Result<Option<PartyId>> {
-            let Some(name) = name else { return Ok(None) };
-            if let Some(id) = vendors.get(name) {
-                return Ok(Some(*id));
-            }
-            let draft = mamoru_domain::PartyDraft { name: name.clone(), kind: PartyKind::Vendor, notes: None };
-            let id = parties::insert_party(tx, org, &draft, actor).await?;
-            vendors.insert(name.clone(), id);
-            summary.vendors_created.push(name.clone());
-            Ok(Some(id))
-        };
-        let maintenance_vendor = vendor(&entry.maintenance_vendor).await?;
-        let remote_vendor = vendor(&entry.remote_vendor).await?;
-        let new = NewAsset { facility_id, draft: entry.asset.clone(), maintenance_vendor, remote_vendor };
-        match existing.get(&(facility_id, entry.asset.name.clone())) {
-            Some(old) if new_asset(old) == new => summary.unchanged += 1,
-            Some(old) => {
-                update(tx, org, old, &new, actor).await?;
-                summary.updated += 1;
-            }
-            None => {
-                insert(tx, org, &new, actor).await?;
-                summary.created += 1;
-            }
-        }
-    }
-    Ok(summary)
 }
 
 /// The facility and vendors an asset names must belong to the same organisation.
@@ -397,7 +277,10 @@ async fn check_refs(tx: &mut Tx, org: OrgId, asset: &NewAsset) -> Result<()> {
     }
     for party in [asset.maintenance_vendor, asset.remote_vendor].into_iter().flatten() {
         let n = tx
-            .fetch_one("SELECT COUNT(*) AS n FROM parties WHERE org_id = $1 AND id = $2".into(), args![org.get(), party.get()])
+            .fetch_one(
+                "SELECT COUNT(*) AS n FROM parties WHERE org_id = $1 AND id = $2".into(),
+                args![org.get(), party.get()],
+            )
             .await?
             .int("n")?;
         if n == 0 {
@@ -407,7 +290,7 @@ async fn check_refs(tx: &mut Tx, org: OrgId, asset: &NewAsset) -> Result<()> {
     Ok(())
 }
 
-async fn insert(tx: &mut Tx, org: OrgId, asset: &NewAsset, actor: &Actor) -> Result<AssetId> {
+pub(crate) async fn insert(tx: &mut Tx, org: OrgId, asset: &NewAsset, actor: &Actor) -> Result<AssetId> {
     let t = now();
     let row = tx
         .fetch_one(
@@ -435,7 +318,7 @@ async fn insert(tx: &mut Tx, org: OrgId, asset: &NewAsset, actor: &Actor) -> Res
     Ok(id)
 }
 
-async fn update(tx: &mut Tx, org: OrgId, before: &Asset, asset: &NewAsset, actor: &Actor) -> Result<()> {
+pub(crate) async fn update(tx: &mut Tx, org: OrgId, before: &Asset, asset: &NewAsset, actor: &Actor) -> Result<()> {
     tx.execute(
         "UPDATE assets SET facility_id = $1, name = $2, category = $3, vendor = $4, product = $5, version = $6, cpe = $7,
             ip = $8, location = $9, network_zone = $10, internet_facing = $11, remote_maintenance = $12,
@@ -465,7 +348,7 @@ async fn get(ex: &mut impl Exec, org: OrgId, id: AssetId) -> Result<Asset> {
     row.as_ref().map(asset_from_row).transpose()?.ok_or(Error::NotFound { what: "asset" })
 }
 
-fn new_asset(a: &Asset) -> NewAsset {
+pub(crate) fn new_asset(a: &Asset) -> NewAsset {
     NewAsset {
         facility_id: a.facility_id,
         draft: a.draft.clone(),
@@ -501,7 +384,17 @@ fn list_filter(org: OrgId, q: &AssetQuery) -> (String, Vec<Arg>) {
     }
     if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let p = param(&mut params, format!("%{}%", escape_like(&text.to_lowercase())).into());
-        let cols = ["a.name", "a.vendor", "a.product", "a.version", "a.ip", "a.location", "a.owner", "a.network_zone", "a.cpe"];
+        let cols = [
+            "a.name",
+            "a.vendor",
+            "a.product",
+            "a.version",
+            "a.ip",
+            "a.location",
+            "a.owner",
+            "a.network_zone",
+            "a.cpe",
+        ];
         let ors: Vec<String> = cols.iter().map(|c| format!("LOWER({c}) LIKE {p} ESCAPE '\\'")).collect();
         sql.push_str(&format!(" AND ({})", ors.join(" OR ")));
     }
@@ -573,7 +466,7 @@ fn snapshot(a: &NewAsset) -> Value {
     })
 }
 
-fn asset_from_row(r: &Row) -> Result<Asset> {
+pub(crate) fn asset_from_row(r: &Row) -> Result<Asset> {
     let corrupt = |what: &str| Error::Corrupt(format!("asset {what}"));
     let code = r.text("category")?;
     let cpe = match r.opt_text("cpe")? {

@@ -147,10 +147,13 @@ impl Store {
         let mut params = args![org.get()];
         if let Some(facilities) = &query.facilities {
             // Fixed SQL: one placeholder per id.
-            let list: Vec<String> = facilities.iter().map(|f| {
-                params.push(f.get().into());
-                format!("${}", params.len())
-            }).collect();
+            let list: Vec<String> = facilities
+                .iter()
+                .map(|f| {
+                    params.push(f.get().into());
+                    format!("${}", params.len())
+                })
+                .collect();
             if list.is_empty() {
                 sql.push_str(" AND FALSE");
             } else {
@@ -181,9 +184,8 @@ impl Store {
 }
 
 fn entry_from_row(r: &Row) -> Result<AuditEntry> {
-    let json = |col: &str| -> Result<Option<Value>> {
-        Ok(r.opt_text(col)?.and_then(|s| serde_json::from_str(&s).ok()))
-    };
+    let json =
+        |col: &str| -> Result<Option<Value>> { Ok(r.opt_text(col)?.and_then(|s| serde_json::from_str(&s).ok())) };
     Ok(AuditEntry {
         id: r.int("id")?,
         at: parse_ts(&r.text("at")?)?,

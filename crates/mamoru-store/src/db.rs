@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{AssertSqlSafe, Column, Postgres, Row as _, Sqlite, Transaction, TypeInfo, ValueRef};
 
 use crate::error::{Error, Result};
@@ -180,9 +182,8 @@ impl Pool {
     /// Connects to PostgreSQL at `url`.
     pub(crate) async fn postgres(url: &str) -> Result<Self> {
         let redacted = redact(url);
-        let options: PgConnectOptions = url
-            .parse()
-            .map_err(|source| Error::Open { target: redacted.clone(), source })?;
+        let options: PgConnectOptions =
+            url.parse().map_err(|source| Error::Open { target: redacted.clone(), source })?;
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
@@ -275,11 +276,7 @@ pub(crate) trait Exec: Send {
 
     /// Runs a query that returns exactly one row.
     fn fetch_one(&mut self, sql: Sql, args: Vec<Arg>) -> impl Future<Output = Result<Row>> + Send {
-        async move {
-            self.fetch_optional(sql, args)
-                .await?
-                .ok_or_else(|| Error::Corrupt("query returned no row".into()))
-        }
+        async move { self.fetch_optional(sql, args).await?.ok_or_else(|| Error::Corrupt("query returned no row".into())) }
     }
 }
 
@@ -361,7 +358,9 @@ fn pg_row(row: &PgRow) -> Result<Row> {
                 "BOOL" => Cell::Bool(row.try_get(i)?),
                 "TEXT" | "VARCHAR" | "NAME" | "BPCHAR" => Cell::Text(row.try_get(i)?),
                 "BYTEA" => Cell::Bytes(row.try_get(i)?),
-                other => return Err(Error::Corrupt(format!("column {}: unexpected PostgreSQL type {other}", col.name()))),
+                other => {
+                    return Err(Error::Corrupt(format!("column {}: unexpected PostgreSQL type {other}", col.name())));
+                }
             }
         };
         cols.push((col.name().to_owned(), cell));

@@ -22,7 +22,13 @@ impl Store {
     }
 
     /// Changes a facility's details.
-    pub async fn update_facility(&self, org: OrgId, id: FacilityId, draft: &FacilityDraft, actor: &Actor) -> Result<()> {
+    pub async fn update_facility(
+        &self,
+        org: OrgId,
+        id: FacilityId,
+        draft: &FacilityDraft,
+        actor: &Actor,
+    ) -> Result<()> {
         let mut tx = self.pool.write().await?;
         let before = get(&mut tx, org, id).await?;
         tx.execute(

@@ -10,7 +10,14 @@ use crate::time::{format_ts, now};
 
 impl Store {
     /// Keeps an uploaded file under `token` until it is confirmed or purged.
-    pub async fn stash_import(&self, org: OrgId, user: UserId, token: &str, file_name: &str, content: &[u8]) -> Result<()> {
+    pub async fn stash_import(
+        &self,
+        org: OrgId,
+        user: UserId,
+        token: &str,
+        file_name: &str,
+        content: &[u8],
+    ) -> Result<()> {
         self.pool
             .conn()
             .await?
@@ -30,7 +37,8 @@ impl Store {
             .conn()
             .await?
             .fetch_optional(
-                "SELECT file_name, content FROM pending_imports WHERE token = $1 AND org_id = $2 AND user_id = $3".into(),
+                "SELECT file_name, content FROM pending_imports WHERE token = $1 AND org_id = $2 AND user_id = $3"
+                    .into(),
                 args![token, org.get(), user.get()],
             )
             .await?;

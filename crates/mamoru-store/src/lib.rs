@@ -17,6 +17,7 @@ mod audit;
 mod db;
 mod error;
 mod facilities;
+mod import;
 mod imports;
 mod migrate;
 mod orgs;
@@ -28,15 +29,16 @@ mod users;
 
 use std::path::{Path, PathBuf};
 
-pub use assets::{AssetListItem, AssetQuery, AssetSort, CategoryCount, ImportSummary, NewAsset};
+pub use assets::{AssetListItem, AssetQuery, AssetSort, CategoryCount, NewAsset};
 pub use audit::{Actor, AuditEntry, AuditQuery};
 pub use db::Backend;
 pub use error::{Error, Result};
+pub use import::ImportSummary;
 pub use migrate::latest_version;
 pub use orgs::Organization;
 pub use parties::ChainEntry;
 pub use sessions::Session;
-pub use tokens::ApiToken;
+pub use tokens::{ApiToken, NewApiToken};
 pub use users::{NewUser, User};
 
 /// Where the data lives.
@@ -86,10 +88,8 @@ impl Store {
     pub async fn open(location: &Location) -> Result<Self> {
         let pool = match location {
             Location::Dir(dir) => {
-                std::fs::create_dir_all(dir).map_err(|e| Error::Open {
-                    target: dir.display().to_string(),
-                    source: sqlx::Error::Io(e),
-                })?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Error::Open { target: dir.display().to_string(), source: sqlx::Error::Io(e) })?;
                 db::Pool::sqlite(&dir.join(SQLITE_FILE)).await?
             }
             Location::Url(url) => match sqlite_path(url) {

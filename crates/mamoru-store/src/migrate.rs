@@ -66,9 +66,8 @@ pub(crate) async fn run(pool: &Pool, now: &str) -> Result<()> {
         vec![],
     )
     .await?;
-    let applied = tx
-        .fetch_all("SELECT version, name, checksum FROM schema_migrations ORDER BY version".into(), vec![])
-        .await?;
+    let applied =
+        tx.fetch_all("SELECT version, name, checksum FROM schema_migrations ORDER BY version".into(), vec![]).await?;
     if let Some(newest) = applied.last() {
         let found = newest.int("version")?;
         if found > latest_version() {
@@ -89,9 +88,11 @@ pub(crate) async fn run(pool: &Pool, now: &str) -> Result<()> {
     };
     for m in MIGRATIONS.iter().filter(|m| m.version > current) {
         tracing::info!(version = m.version, name = m.name, "applying migration");
-        raw(&mut tx, m.sql(backend))
-            .await
-            .map_err(|source| Error::Migrate { version: m.version, name: m.name.into(), source })?;
+        raw(&mut tx, m.sql(backend)).await.map_err(|source| Error::Migrate {
+            version: m.version,
+            name: m.name.into(),
+            source,
+        })?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)".into(),
             args![m.version, m.name, m.checksum(backend), now],
@@ -104,9 +105,7 @@ pub(crate) async fn run(pool: &Pool, now: &str) -> Result<()> {
 /// The schema version a database is at.
 pub(crate) async fn current_version(pool: &Pool) -> Result<i64> {
     let mut conn = pool.conn().await?;
-    let row = conn
-        .fetch_one("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations".into(), vec![])
-        .await?;
+    let row = conn.fetch_one("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations".into(), vec![]).await?;
     row.int("v")
 }
 
@@ -127,4 +126,3 @@ async fn raw(tx: &mut Tx, sql: &'static str) -> std::result::Result<(), sqlx::Er
         Tx::Postgres(t) => sqlx::raw_sql(sql).execute(&mut **t).await.map(drop),
     }
 }
-

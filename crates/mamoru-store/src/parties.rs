@@ -131,7 +131,8 @@ impl Store {
         let mut tx = self.pool.write().await?;
         let before = get_contact(&mut tx, org, id).await?;
         tx.execute("DELETE FROM contacts WHERE org_id = $1 AND id = $2".into(), args![org.get(), id.get()]).await?;
-        let change = contact_change("contact.delete", id, before.facility_id, Some((before.party_id, &before.draft)), None);
+        let change =
+            contact_change("contact.delete", id, before.facility_id, Some((before.party_id, &before.draft)), None);
         append(&mut tx, Some(org), actor, change).await?;
         tx.commit().await
     }
@@ -190,7 +191,10 @@ async fn check_refs(tx: &mut Tx, org: OrgId, party: Option<PartyId>, facility: O
     }
     if let Some(f) = facility {
         let n = tx
-            .fetch_one("SELECT COUNT(*) AS n FROM facilities WHERE org_id = $1 AND id = $2".into(), args![org.get(), f.get()])
+            .fetch_one(
+                "SELECT COUNT(*) AS n FROM facilities WHERE org_id = $1 AND id = $2".into(),
+                args![org.get(), f.get()],
+            )
             .await?
             .int("n")?;
         if n == 0 {

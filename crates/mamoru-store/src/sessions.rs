@@ -72,7 +72,10 @@ impl Store {
         self.pool
             .conn()
             .await?
-            .execute("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2".into(), args![format_ts(at), token_hash])
+            .execute(
+                "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2".into(),
+                args![format_ts(at), token_hash],
+            )
             .await?;
         Ok(())
     }

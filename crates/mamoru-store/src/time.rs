@@ -28,9 +28,7 @@ pub(crate) fn parse_opt_ts(s: Option<String>) -> Result<Option<Timestamp>> {
 
 /// Reads an optional stored date.
 pub(crate) fn parse_opt_date(s: Option<String>) -> Result<Option<Date>> {
-    s.as_deref()
-        .map(|d| d.parse().map_err(|_| Error::Corrupt(format!("bad date {d:?}"))))
-        .transpose()
+    s.as_deref().map(|d| d.parse().map_err(|_| Error::Corrupt(format!("bad date {d:?}")))).transpose()
 }
 
 #[cfg(test)]

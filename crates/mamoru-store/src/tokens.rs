@@ -32,23 +32,33 @@ pub struct ApiToken {
     pub revoked_at: Option<Timestamp>,
 }
 
+/// A token to store: its owner, name, and the digest of its secret.
+#[derive(Debug, Clone)]
+pub struct NewApiToken<'a> {
+    /// Whose token.
+    pub user: UserId,
+    /// What the user calls it.
+    pub name: &'a str,
+    /// SHA-256 of the token, hex.
+    pub token_hash: &'a str,
+    /// The first characters of the token, to recognise it.
+    pub prefix: &'a str,
+    /// When it stops working, if ever.
+    pub expires_at: Option<Timestamp>,
+}
+
 const COLUMNS: &str = "t.id, t.user_id, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.revoked_at";
 
 impl Store {
     /// Stores a new token for `user`.
-    pub async fn create_api_token(
-        &self,
-        org: OrgId,
-        user: UserId,
-        name: &str,
-        token_hash: &str,
-        prefix: &str,
-        expires_at: Option<Timestamp>,
-        actor: &Actor,
-    ) -> Result<TokenId> {
+    pub async fn create_api_token(&self, org: OrgId, token: &NewApiToken<'_>, actor: &Actor) -> Result<TokenId> {
+        let NewApiToken { user, name, token_hash, prefix, expires_at } = *token;
         let mut tx = self.pool.write().await?;
         let owner = tx
-            .fetch_optional("SELECT email FROM users WHERE org_id = $1 AND id = $2".into(), args![org.get(), user.get()])
+            .fetch_optional(
+                "SELECT email FROM users WHERE org_id = $1 AND id = $2".into(),
+                args![org.get(), user.get()],
+            )
             .await?
             .ok_or(Error::NotFound { what: "user" })?
             .text("email")?;

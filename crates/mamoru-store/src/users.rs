@@ -154,7 +154,14 @@ impl Store {
     }
 
     /// Sets a new password hash and ends the user's other sessions.
-    pub async fn set_password(&self, org: OrgId, id: UserId, hash: &str, keep_session: Option<&str>, actor: &Actor) -> Result<()> {
+    pub async fn set_password(
+        &self,
+        org: OrgId,
+        id: UserId,
+        hash: &str,
+        keep_session: Option<&str>,
+        actor: &Actor,
+    ) -> Result<()> {
         let mut tx = self.pool.write().await?;
         let user = get(&mut tx, org, id).await?;
         tx.execute(
@@ -183,7 +190,14 @@ impl Store {
     }
 
     /// Stores a TOTP secret (or clears it) and whether login asks for a code.
-    pub async fn set_totp(&self, org: OrgId, id: UserId, secret: Option<&str>, enabled: bool, actor: &Actor) -> Result<()> {
+    pub async fn set_totp(
+        &self,
+        org: OrgId,
+        id: UserId,
+        secret: Option<&str>,
+        enabled: bool,
+        actor: &Actor,
+    ) -> Result<()> {
         let mut tx = self.pool.write().await?;
         let before = get(&mut tx, org, id).await?;
         tx.execute(
@@ -245,7 +259,10 @@ async fn get(ex: &mut impl Exec, org: OrgId, id: UserId) -> Result<User> {
 
 async fn grants(ex: &mut impl Exec, user: UserId) -> Result<Vec<Grant>> {
     let rows = ex
-        .fetch_all("SELECT role, facility_id FROM grants WHERE user_id = $1 ORDER BY role, facility_id".into(), args![user.get()])
+        .fetch_all(
+            "SELECT role, facility_id FROM grants WHERE user_id = $1 ORDER BY role, facility_id".into(),
+            args![user.get()],
+        )
         .await?;
     rows.iter()
         .map(|r| {
@@ -266,7 +283,10 @@ async fn check_grants(tx: &mut Tx, org: OrgId, grants: &[Grant]) -> Result<()> {
     for g in grants {
         if let Scope::Facility(f) = g.scope {
             let n = tx
-                .fetch_one("SELECT COUNT(*) AS n FROM facilities WHERE org_id = $1 AND id = $2".into(), args![org.get(), f.get()])
+                .fetch_one(
+                    "SELECT COUNT(*) AS n FROM facilities WHERE org_id = $1 AND id = $2".into(),
+                    args![org.get(), f.get()],
+                )
                 .await?
                 .int("n")?;
             if n == 0 {
@@ -279,7 +299,12 @@ async fn check_grants(tx: &mut Tx, org: OrgId, grants: &[Grant]) -> Result<()> {
 
 async fn write_grants(tx: &mut Tx, user: UserId, grants: &[Grant]) -> Result<()> {
     let mut seen = Vec::new();
-    for g in grants.iter().filter(|g| !seen.contains(*g) && { seen.push(**g); true }) {
+    for g in grants.iter().filter(|g| {
+        !seen.contains(*g) && {
+            seen.push(**g);
+            true
+        }
+    }) {
         let facility = match g.scope {
             Scope::Organization => None,
             Scope::Facility(f) => Some(f.get()),

@@ -86,10 +86,7 @@ impl App {
         if let Some(until) = user.locked_until.filter(|u| *u > now) {
             return Err(Error::LockedOut { until });
         }
-        let step = user
-            .totp_secret
-            .as_deref()
-            .and_then(|s| totp::check(s, code, now.as_second().max(0) as u64));
+        let step = user.totp_secret.as_deref().and_then(|s| totp::check(s, code, now.as_second().max(0) as u64));
         let fresh = match step {
             Some(step) => self.store.use_totp_step(user.id, step as i64).await?,
             None => false,
@@ -181,7 +178,9 @@ impl App {
     async fn login_succeeded(&self, user: &User, now: Timestamp, client: &Client) -> Result<()> {
         self.store.record_login_success(user.id, now).await?;
         let actor = Actor { user_id: Some(user.id), name: user.email.clone(), origin: client.origin("web") };
-        self.store.record(Some(user.org_id), &actor, "auth.login", "user", Some(user.id.get()), user.email.clone()).await?;
+        self.store
+            .record(Some(user.org_id), &actor, "auth.login", "user", Some(user.id.get()), user.email.clone())
+            .await?;
         Ok(())
     }
 }

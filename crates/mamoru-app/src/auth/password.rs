@@ -3,8 +3,8 @@
 //! Hashing costs tens of milliseconds and 19 MiB by design, so it runs on the blocking pool,
 //! never on the async workers.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 use crate::error::Result;
 
@@ -35,7 +35,8 @@ pub async fn verify(password: &str, phc: &str) -> Result<bool> {
 
 /// A hash of nothing in particular, verified against when the account does not exist, so
 /// that a wrong e-mail takes as long as a wrong password.
-pub const DECOY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Lx3M2mX4Cvx2hZzXgmTk1Yq0fTG1T9S3Yv9lq8o8h6c";
+pub const DECOY: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Lx3M2mX4Cvx2hZzXgmTk1Yq0fTG1T9S3Yv9lq8o8h6c";
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 use mamoru_domain::TokenId;
-use mamoru_store::ApiToken;
+use mamoru_store::{ApiToken, NewApiToken};
 
 use crate::auth::login::principal;
 use crate::auth::secret;
@@ -29,10 +29,9 @@ impl App {
         let name = mamoru_domain::values::required_text(name, 100).map_err(|e| Error::invalid("name", e))?;
         let token = format!("{PREFIX}{}", secret::random_token(32));
         let expires = days.map(|d| Timestamp::now() + SignedDuration::from_hours(24 * i64::from(d.clamp(1, 3650))));
-        let id = self
-            .store
-            .create_api_token(p.org, user, &name, &secret::digest(&token), &token[..12], expires, &p.actor())
-            .await?;
+        let digest = secret::digest(&token);
+        let new = NewApiToken { user, name: &name, token_hash: &digest, prefix: &token[..12], expires_at: expires };
+        let id = self.store.create_api_token(p.org, &new, &p.actor()).await?;
         Ok(NewToken { id, token })
     }
 

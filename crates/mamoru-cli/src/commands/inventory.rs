@@ -94,9 +94,15 @@ impl InventoryCommand {
 
 async fn import(app: &mamoru_app::App, i: Import) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(&i.file).with_context(|| format!("cannot read {}", i.file.display()))?;
-    let file_name = i.file.file_name().map_or_else(|| i.file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let file_name =
+        i.file.file_name().map_or_else(|| i.file.display().to_string(), |n| n.to_string_lossy().into_owned());
     let org = match pick(app, i.org.as_deref()).await {
         Ok(org) => org,
+        Err(_) if app.store().orgs().await?.is_empty() && i.dry_run => {
+            anyhow::bail!(
+                "there is no organisation yet, and a dry run creates none: import without --dry-run, or create one with `mamoru org add NAME`"
+            )
+        }
         Err(_) if app.store().orgs().await?.is_empty() => {
             let name = i.org.clone().unwrap_or_else(|| "自施設".to_owned());
             let id = app.create_org(&name).await?;
@@ -108,7 +114,12 @@ async fn import(app: &mamoru_app::App, i: Import) -> anyhow::Result<ExitCode> {
     let p = Principal::cli(org);
     let facility = match &i.facility {
         Some(name) => Some(
-            app.facilities(&p).await?.into_iter().find(|f| &f.draft.name == name).with_context(|| format!("--facility: no facility named {name:?}"))?.id,
+            app.facilities(&p)
+                .await?
+                .into_iter()
+                .find(|f| &f.draft.name == name)
+                .with_context(|| format!("--facility: no facility named {name:?}"))?
+                .id,
         ),
         None => None,
     };
@@ -124,17 +135,24 @@ async fn import(app: &mamoru_app::App, i: Import) -> anyhow::Result<ExitCode> {
     match result {
         Ok(s) => {
             match i.format {
-                Output::Json => println!("{}", serde_json::json!({
-                    "file": file_name,
-                    "dry_run": i.dry_run,
-                    "created": s.created,
-                    "updated": s.updated,
-                    "unchanged": s.unchanged,
-                    "facilities_created": s.facilities_created,
-                    "vendors_created": s.vendors_created,
-                })),
+                Output::Json => println!(
+                    "{}",
+                    serde_json::json!({
+                        "file": file_name,
+                        "dry_run": i.dry_run,
+                        "created": s.created,
+                        "updated": s.updated,
+                        "unchanged": s.unchanged,
+                        "facilities_created": s.facilities_created,
+                        "vendors_created": s.vendors_created,
+                    })
+                ),
                 Output::Text => {
-                    let verb = if i.dry_run { say("取り込むと", "would import") } else { say("取り込みました", "imported") };
+                    let verb = if i.dry_run {
+                        say("取り込むと", "would import")
+                    } else {
+                        say("取り込みました", "imported")
+                    };
                     println!("{file_name}: {verb}");
                     println!("  {}: {}", say("新規", "created"), s.created);
                     println!("  {}: {}", say("更新", "updated"), s.updated);
@@ -159,7 +177,11 @@ async fn import(app: &mamoru_app::App, i: Import) -> anyhow::Result<ExitCode> {
                     println!("{}", serde_json::json!({ "file": file, "imported": false, "errors": rows }));
                 }
                 Output::Text => {
-                    eprintln!("{file}: {} {} {}", errors.len(), say("件の誤りがあるため、何も取り込みませんでした", "bad row(s); nothing was imported"), "");
+                    eprintln!(
+                        "{file}: {} {}",
+                        errors.len(),
+                        say("件の誤りがあるため、何も取り込みませんでした", "bad row(s); nothing was imported")
+                    );
                     for e in &errors {
                         eprintln!("  {}", row_error(e));
                     }

@@ -30,7 +30,10 @@ impl OrgCommand {
         let app = data.open(DEFAULT_DIR).await?;
         match self {
             OrgCommand::Add(a) => {
-                let id = app.create_org(&a.name).await.with_context(|| format!("cannot create organisation {:?}", a.name))?;
+                let id = app
+                    .create_org(&a.name)
+                    .await
+                    .with_context(|| format!("cannot create organisation {:?}", a.name))?;
                 if a.require_totp {
                     app.set_require_totp(&mamoru_app::Principal::cli(id), true).await?;
                 }

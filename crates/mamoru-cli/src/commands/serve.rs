@@ -47,12 +47,16 @@ impl Serve {
 
 /// Binds the address, with a message that says what to do when the port is taken.
 pub(crate) async fn bind(addr: &str) -> anyhow::Result<tokio::net::TcpListener> {
-    tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr} (is another program using the port? choose another with --listen)"))
+    tokio::net::TcpListener::bind(addr).await.with_context(|| {
+        format!("cannot listen on {addr} (is another program using the port? choose another with --listen)")
+    })
 }
 
-pub(crate) fn server_config(listener: &tokio::net::TcpListener, secure: CookieSecure, max_mib: usize) -> anyhow::Result<ServerConfig> {
+pub(crate) fn server_config(
+    listener: &tokio::net::TcpListener,
+    secure: CookieSecure,
+    max_mib: usize,
+) -> anyhow::Result<ServerConfig> {
     let addr = listener.local_addr()?;
     let secure_cookies = match secure {
         CookieSecure::Always => true,
@@ -66,7 +70,12 @@ pub(crate) fn server_config(listener: &tokio::net::TcpListener, secure: CookieSe
 }
 
 /// Serves until Ctrl-C or SIGTERM; `banner` is printed after the address line.
-pub(crate) async fn serve(app: App, listener: tokio::net::TcpListener, config: ServerConfig, banner: Option<String>) -> anyhow::Result<ExitCode> {
+pub(crate) async fn serve(
+    app: App,
+    listener: tokio::net::TcpListener,
+    config: ServerConfig,
+    banner: Option<String>,
+) -> anyhow::Result<ExitCode> {
     let addr: SocketAddr = listener.local_addr()?;
     let state = AppState::new(app.clone(), config);
     tokio::spawn(housekeeping(app));

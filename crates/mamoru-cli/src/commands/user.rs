@@ -77,7 +77,10 @@ async fn add(app: &mamoru_app::App, a: Add) -> anyhow::Result<ExitCode> {
     let scope = match &a.facility {
         Some(name) => {
             let facilities = app.facilities(&cli).await?;
-            let f = facilities.iter().find(|f| &f.draft.name == name).with_context(|| format!("--facility: no facility named {name:?}"))?;
+            let f = facilities
+                .iter()
+                .find(|f| &f.draft.name == name)
+                .with_context(|| format!("--facility: no facility named {name:?}"))?;
             Scope::Facility(f.id)
         }
         None => Scope::Organization,

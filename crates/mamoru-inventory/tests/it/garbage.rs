@@ -64,22 +64,11 @@ const PIECES: &[&[u8]] = &[
     b")",
 ];
 
-const PREFIXES: &[&[u8]] = &[
-    b"",
-    b"",
-    b"\xEF\xBB\xBF",
-    b"\xFF\xFE",
-    b"PK\x03\x04",
-    b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
-];
+const PREFIXES: &[&[u8]] =
+    &[b"", b"", b"\xEF\xBB\xBF", b"\xFF\xFE", b"PK\x03\x04", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"];
 
 fn try_read(bytes: &[u8]) {
-    for options in [
-        ReadOptions::default(),
-        ReadOptions {
-            default_facility: Some("本院"),
-        },
-    ] {
+    for options in [ReadOptions::default(), ReadOptions { default_facility: Some("本院") }] {
         match read_register(bytes, "fuzz.csv", &options) {
             Ok(parsed) => {
                 let _ = parsed.errors.iter().map(ToString::to_string).count();
@@ -131,13 +120,8 @@ fn random_utf16() {
 
 #[test]
 fn truncated_and_damaged_files() {
-    let files = [
-        "minato_ja_utf8bom.csv",
-        "minato_ja_sjis.csv",
-        "minato_ja_utf16.txt",
-        "register_en.csv",
-        "bad_rows.csv",
-    ];
+    let files =
+        ["minato_ja_utf8bom.csv", "minato_ja_sjis.csv", "minato_ja_utf16.txt", "register_en.csv", "bad_rows.csv"];
     let mut rng = Rng(7);
     for file in files {
         let bytes = data(file);
@@ -157,12 +141,7 @@ fn truncated_and_damaged_files() {
 
 #[test]
 fn truncated_and_damaged_workbooks() {
-    let parsed = read_register(
-        &data("minato_ja_utf8bom.csv"),
-        "x.csv",
-        &ReadOptions::default(),
-    )
-    .unwrap();
+    let parsed = read_register(&data("minato_ja_utf8bom.csv"), "x.csv", &ReadOptions::default()).unwrap();
     let rows: Vec<_> = parsed
         .entries
         .into_iter()

@@ -29,33 +29,18 @@ fn japanese_utf8_with_bom() {
     assert_eq!(vpn.asset.vendor.as_deref(), Some("Fortinet"));
     assert_eq!(vpn.asset.product.as_deref(), Some("FortiGate 60E"));
     let cpe = vpn.asset.cpe.as_ref().unwrap();
-    assert_eq!(
-        (cpe.vendor(), cpe.product(), cpe.version()),
-        ("fortinet", "fortios", "6.0.4")
-    );
+    assert_eq!((cpe.vendor(), cpe.product(), cpe.version()), ("fortinet", "fortios", "6.0.4"));
     assert_eq!(vpn.asset.location.as_deref(), Some("本館2階 サーバ室"));
     assert_eq!(vpn.asset.network_zone.as_deref(), Some("DMZ"));
     assert_eq!(vpn.asset.owner.as_deref(), Some("情報システム課"));
-    assert_eq!(
-        vpn.maintenance_vendor.as_deref(),
-        Some("みなとネットワークサービス株式会社")
-    );
-    assert_eq!(
-        vpn.asset.notes.as_deref(),
-        Some("SSL-VPN有効、外部から接続可")
-    );
+    assert_eq!(vpn.maintenance_vendor.as_deref(), Some("みなとネットワークサービス株式会社"));
+    assert_eq!(vpn.asset.notes.as_deref(), Some("SSL-VPN有効、外部から接続可"));
 
     let router = &parsed.entries[3].entry;
-    assert_eq!(
-        router.asset.notes.as_deref(),
-        Some("ベンダーのリモート保守専用, 常時接続")
-    );
+    assert_eq!(router.asset.notes.as_deref(), Some("ベンダーのリモート保守専用, 常時接続"));
     assert_eq!(router.asset.network_zone.as_deref(), Some("保守回線"));
     let ct = &parsed.entries[6].entry;
-    assert_eq!(
-        ct.asset.notes.as_deref(),
-        Some("スキャン禁止\n(メーカー指示)")
-    );
+    assert_eq!(ct.asset.notes.as_deref(), Some("スキャン禁止\n(メーカー指示)"));
     assert_eq!(ct.asset.version, None);
 }
 
@@ -72,10 +57,7 @@ fn excel_unicode_text() {
     assert_eq!(parsed.encoding, "UTF-16LE");
     assert_eq!(parsed.errors, []);
     let utf8 = read("minato_ja_utf8bom.csv");
-    let same: Vec<_> = [0, 6, 8]
-        .iter()
-        .map(|i| utf8.entries[*i].entry.clone())
-        .collect();
+    let same: Vec<_> = [0, 6, 8].iter().map(|i| utf8.entries[*i].entry.clone()).collect();
     let got: Vec<_> = parsed.entries.iter().map(|l| l.entry.clone()).collect();
     assert_eq!(got, same);
     let lines: Vec<_> = parsed.entries.iter().map(|l| l.line).collect();
@@ -94,18 +76,9 @@ fn english_headers_in_other_spellings() {
     );
     assert_eq!(parsed.encoding, "UTF-8");
     assert_eq!(parsed.ignored_columns, ["Serial No."]);
-    assert_eq!(
-        parsed.entries[0].entry.maintenance_vendor.as_deref(),
-        Some("Minato Network Services")
-    );
-    assert_eq!(
-        parsed.entries[1].entry.asset.owner.as_deref(),
-        Some("Radiology")
-    );
-    assert_eq!(
-        parsed.entries[0].entry.asset.notes.as_deref(),
-        Some("SSL-VPN enabled")
-    );
+    assert_eq!(parsed.entries[0].entry.maintenance_vendor.as_deref(), Some("Minato Network Services"));
+    assert_eq!(parsed.entries[1].entry.asset.owner.as_deref(), Some("Radiology"));
+    assert_eq!(parsed.entries[0].entry.asset.notes.as_deref(), Some("SSL-VPN enabled"));
 }
 
 #[test]
@@ -114,12 +87,8 @@ fn header_only() {
     assert_eq!(parsed.rows, 0);
 }
 
-fn read_text(
-    text: &str,
-    default_facility: Option<&str>,
-) -> Result<mamoru_inventory::Parsed, String> {
-    read_register(text.as_bytes(), "t.csv", &ReadOptions { default_facility })
-        .map_err(|e| e.to_string())
+fn read_text(text: &str, default_facility: Option<&str>) -> Result<mamoru_inventory::Parsed, String> {
+    read_register(text.as_bytes(), "t.csv", &ReadOptions { default_facility }).map_err(|e| e.to_string())
 }
 
 #[test]
@@ -127,30 +96,19 @@ fn default_facility_when_the_file_names_none() {
     let text = "名称,種別\nPC-01,端末PC\n";
     let parsed = read_text(text, Some("さくら内科クリニック")).unwrap();
     assert_eq!(parsed.entries[0].entry.facility, "さくら内科クリニック");
-    assert_eq!(
-        read_text(text, None).unwrap_err(),
-        "t.csv: line 1: missing column 施設 (facility)"
-    );
+    assert_eq!(read_text(text, None).unwrap_err(), "t.csv: line 1: missing column 施設 (facility)");
     // A blank facility cell takes the default too; without one it is a row error.
     let text = "施設,名称,種別\n,PC-01,端末PC\nみなと総合病院,PC-02,端末PC\n";
     let parsed = read_text(text, Some("さくら内科クリニック")).unwrap();
-    let facilities: Vec<_> = parsed
-        .entries
-        .iter()
-        .map(|l| l.entry.facility.as_str())
-        .collect();
+    let facilities: Vec<_> = parsed.entries.iter().map(|l| l.entry.facility.as_str()).collect();
     assert_eq!(facilities, ["さくら内科クリニック", "みなと総合病院"]);
     let parsed = read_text(text, None).unwrap();
-    assert_eq!(
-        parsed.errors[0].to_string(),
-        r#"line 2, column "施設" (facility): required"#
-    );
+    assert_eq!(parsed.errors[0].to_string(), r#"line 2, column "施設" (facility): required"#);
 }
 
 #[test]
 fn a_column_named_twice_keeps_the_first() {
-    let text =
-        "名称,種別,機器名,ＩＰアドレス（IPv4）,シリアル\nPC-01,端末PC,other,１０.０.０.１,X1\n";
+    let text = "名称,種別,機器名,ＩＰアドレス（IPv4）,シリアル\nPC-01,端末PC,other,１０.０.０.１,X1\n";
     let parsed = read_text(text, Some("みなと総合病院")).unwrap();
     assert_eq!(parsed.ignored_columns, ["機器名", "シリアル"]);
     let a = &parsed.entries[0].entry.asset;
@@ -165,10 +123,7 @@ fn tab_separated_utf8_and_a_title_row() {
     assert_eq!(parsed.errors, []);
     assert_eq!(parsed.rows, 1);
     let got: Vec<_> = parsed.entries.iter().map(describe).collect();
-    assert_eq!(
-        got,
-        ["4 本院/エコー medical_device ver=- ip=- net=n remote=n:- noscan=y eos=2019-04-30 upd=-"]
-    );
+    assert_eq!(got, ["4 本院/エコー medical_device ver=- ip=- net=n remote=n:- noscan=y eos=2019-04-30 upd=-"]);
 }
 
 #[test]
@@ -177,4 +132,14 @@ fn short_rows_lack_their_last_cells() {
     let parsed = read_text(text, Some("本院")).unwrap();
     assert_eq!(parsed.errors, []);
     assert_eq!(parsed.entries[0].entry.asset.ip, None);
+}
+
+#[test]
+fn the_columns_a_file_has_are_reported_in_the_domain_s_keys() {
+    let keys: Vec<&str> = mamoru_inventory::COLUMNS.iter().map(|c| c.key).collect();
+    assert_eq!(keys, mamoru_domain::REGISTER_FIELDS, "the inventory's columns are the domain's register fields");
+    let csv = "名称,種別,バージョン,謎の列\nVPN,VPN装置,6.0.4,x\n";
+    let options = mamoru_inventory::ReadOptions { default_facility: Some("みなと総合病院") };
+    let parsed = mamoru_inventory::read_register(csv.as_bytes(), "v.csv", &options).unwrap();
+    assert_eq!(parsed.columns, ["facility", "name", "category", "version"]);
 }

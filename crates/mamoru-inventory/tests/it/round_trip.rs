@@ -2,8 +2,8 @@
 
 use mamoru_domain::{AssetDraft, AssetInput, RegisterEntry};
 use mamoru_inventory::{
-    COLUMNS, CsvEncoding, Error, ExportRow, Headers, ReadOptions, read_register, template_csv,
-    write_csv, write_json, write_xlsx,
+    COLUMNS, CsvEncoding, Error, ExportRow, Headers, ReadOptions, read_register, template_csv, write_csv, write_json,
+    write_xlsx,
 };
 
 use crate::support::read;
@@ -22,11 +22,7 @@ fn export_rows(entries: impl IntoIterator<Item = RegisterEntry>) -> Vec<ExportRo
 
 /// The fixture register, plus values that look like formulas, numbers and odd spacing.
 fn register() -> Vec<RegisterEntry> {
-    let mut entries: Vec<RegisterEntry> = read("minato_ja_utf8bom.csv")
-        .entries
-        .into_iter()
-        .map(|l| l.entry)
-        .collect();
+    let mut entries: Vec<RegisterEntry> = read("minato_ja_utf8bom.csv").entries.into_iter().map(|l| l.entry).collect();
     let tricky = AssetDraft::parse(&AssetInput {
         name: "=HYPERLINK(\"http://example.com\")".into(),
         category: "その他".into(),
@@ -49,8 +45,7 @@ fn register() -> Vec<RegisterEntry> {
 }
 
 fn read_back(bytes: &[u8], name: &str) -> Vec<RegisterEntry> {
-    let parsed =
-        read_register(bytes, name, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let parsed = read_register(bytes, name, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(parsed.errors, [], "{name}");
     assert_eq!(parsed.ignored_columns, Vec::<String>::new(), "{name}");
     parsed.entries.into_iter().map(|l| l.entry).collect()
@@ -78,8 +73,7 @@ fn csv_in_both_encodings_and_languages() {
 #[test]
 fn csv_headers_values_and_formula_guard() {
     let rows = export_rows(register());
-    let ja = String::from_utf8(write_csv(&rows, Headers::Japanese, CsvEncoding::Utf8Bom).unwrap())
-        .unwrap();
+    let ja = String::from_utf8(write_csv(&rows, Headers::Japanese, CsvEncoding::Utf8Bom).unwrap()).unwrap();
     let mut lines = ja.lines();
     let header = lines.next().unwrap();
     assert_eq!(
@@ -91,19 +85,9 @@ fn csv_headers_values_and_formula_guard() {
         "みなと総合病院,本館VPN装置,VPN装置,Fortinet,FortiGate 60E,6.0.4,cpe:2.3:o:fortinet:fortios:6.0.4:*:*:*:*:*:*:*,203.0.113.10,はい,本館2階 サーバ室,DMZ,いいえ,,いいえ,情報システム課,みなとネットワークサービス株式会社,2022-03-29,2019-02-15,SSL-VPN有効、外部から接続可"
     );
     assert!(ja.contains("\r\n"));
-    assert!(
-        ja.contains(r#"'+みなと総合病院,"'=HYPERLINK(""http://example.com"")",その他"#),
-        "{ja}"
-    );
-    let en = String::from_utf8(write_csv(&rows, Headers::English, CsvEncoding::Utf8Bom).unwrap())
-        .unwrap();
-    let header: Vec<&str> = en
-        .trim_start_matches('\u{feff}')
-        .lines()
-        .next()
-        .unwrap()
-        .split(',')
-        .collect();
+    assert!(ja.contains(r#"'+みなと総合病院,"'=HYPERLINK(""http://example.com"")",その他"#), "{ja}");
+    let en = String::from_utf8(write_csv(&rows, Headers::English, CsvEncoding::Utf8Bom).unwrap()).unwrap();
+    let header: Vec<&str> = en.trim_start_matches('\u{feff}').lines().next().unwrap().split(',').collect();
     let keys: Vec<&str> = COLUMNS.iter().map(|c| c.key).collect();
     assert_eq!(header, keys);
     assert!(en.contains(",VPN appliance,") && en.contains(",yes,"));
@@ -125,28 +109,14 @@ fn shift_jis_refuses_what_it_cannot_write() {
     let mut rows = export_rows(register());
     rows[1].asset.notes = Some("電源🔌は無停電".into());
     let e = write_csv(&rows, Headers::Japanese, CsvEncoding::ShiftJis).unwrap_err();
-    assert!(
-        matches!(
-            e,
-            Error::NotShiftJis {
-                row: 2,
-                field: "notes",
-                character: '🔌',
-                ..
-            }
-        ),
-        "{e:?}"
-    );
+    assert!(matches!(e, Error::NotShiftJis { row: 2, field: "notes", character: '🔌', .. }), "{e:?}");
     assert_eq!(
         e.to_string(),
         "row 2, column 備考 (notes): '🔌' cannot be written in Shift_JIS; export as UTF-8 instead"
     );
     // UTF-8 keeps it.
     let bytes = write_csv(&rows, Headers::Japanese, CsvEncoding::Utf8Bom).unwrap();
-    assert_eq!(
-        read_back(&bytes, "u.csv")[1].asset.notes.as_deref(),
-        Some("電源🔌は無停電")
-    );
+    assert_eq!(read_back(&bytes, "u.csv")[1].asset.notes.as_deref(), Some("電源🔌は無停電"));
 }
 
 #[test]
@@ -170,10 +140,7 @@ fn json_shape() {
     assert_eq!(all[6]["last_updated"], serde_json::Value::Null);
     // Every key, in the documented order, pretty-printed.
     let first = &text[..text.find('}').unwrap()];
-    let positions: Vec<usize> = COLUMNS
-        .iter()
-        .map(|c| first.find(&format!("\"{}\":", c.key)).unwrap())
-        .collect();
+    let positions: Vec<usize> = COLUMNS.iter().map(|c| first.find(&format!("\"{}\":", c.key)).unwrap()).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{first}");
     assert!(text.starts_with("[\n  {\n    \"facility\": "));
     assert_eq!(write_json(&[]), b"[]\n");
@@ -194,8 +161,5 @@ fn templates_are_valid_registers() {
         assert!(vpn.support_end.is_some());
     }
     let ja = String::from_utf8(template_csv(Headers::Japanese)).unwrap();
-    assert!(
-        ja.contains("みなと総合病院,本館VPN装置,VPN装置,Fortinet,FortiGate 60E,6.0.4,"),
-        "{ja}"
-    );
+    assert!(ja.contains("みなと総合病院,本館VPN装置,VPN装置,Fortinet,FortiGate 60E,6.0.4,"), "{ja}");
 }

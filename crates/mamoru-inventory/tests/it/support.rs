@@ -6,9 +6,7 @@ use mamoru_inventory::{Line, Parsed, ReadOptions, read_register};
 
 /// The bytes of a file in `tests/data/`.
 pub(crate) fn data(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 

@@ -10,21 +10,9 @@ fn workbook() -> Vec<u8> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     let day = Format::new().set_num_format("yyyy/m/d");
-    sheet
-        .write_string(0, 0, "医療機器台帳（2025年4月）")
-        .unwrap();
-    let header = [
-        "施設名",
-        "機器名",
-        "区分",
-        "型番",
-        "Ver",
-        "IPアドレス",
-        "外部公開",
-        "保守期限",
-        "パッチ適用日",
-        "備考",
-    ];
+    sheet.write_string(0, 0, "医療機器台帳（2025年4月）").unwrap();
+    let header =
+        ["施設名", "機器名", "区分", "型番", "Ver", "IPアドレス", "外部公開", "保守期限", "パッチ適用日", "備考"];
     for (col, h) in (0u16..).zip(header) {
         sheet.write_string(2, col, h).unwrap();
     }
@@ -65,10 +53,7 @@ fn typed_cells_read_as_people_see_them() {
             "4 みなと総合病院/本館VPN装置 vpn ver=6.4 ip=203.0.113.10 net=y remote=n:- noscan=n eos=2026-03-31 upd=2024-12-01"
         ]
     );
-    assert_eq!(
-        parsed.entries[0].entry.asset.product.as_deref(),
-        Some("400")
-    );
+    assert_eq!(parsed.entries[0].entry.asset.product.as_deref(), Some("400"));
     let errors: Vec<String> = parsed.errors.iter().map(ToString::to_string).collect();
     assert_eq!(
         errors,
@@ -82,18 +67,9 @@ fn typed_cells_read_as_people_see_them() {
 #[test]
 fn damaged_workbooks_are_refused() {
     let bytes = workbook();
-    let e = read_register(
-        &bytes[..bytes.len() / 2],
-        "台帳.xlsx",
-        &ReadOptions::default(),
-    )
-    .unwrap_err();
+    let e = read_register(&bytes[..bytes.len() / 2], "台帳.xlsx", &ReadOptions::default()).unwrap_err();
     assert!(matches!(e, Error::XlsxUnreadable { .. }), "{e:?}");
-    assert!(
-        e.to_string()
-            .starts_with("台帳.xlsx: unreadable xlsx workbook"),
-        "{e}"
-    );
+    assert!(e.to_string().starts_with("台帳.xlsx: unreadable xlsx workbook"), "{e}");
 }
 
 #[test]

@@ -31,7 +31,11 @@ impl FromRequestParts<AppState> for ApiUser {
         if !matches!(parts.method, Method::GET | Method::HEAD) {
             let given = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
             if !mamoru_app::auth::secret::same(&s.csrf, given) {
-                return Err(ApiError::new(axum::http::StatusCode::FORBIDDEN, "forbidden", "missing or wrong X-CSRF-Token header"));
+                return Err(ApiError::new(
+                    axum::http::StatusCode::FORBIDDEN,
+                    "forbidden",
+                    "missing or wrong X-CSRF-Token header",
+                ));
             }
         }
         Ok(ApiUser(p))

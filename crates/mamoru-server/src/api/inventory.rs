@@ -37,7 +37,11 @@ pub(crate) struct ListQuery {
 /// Assets among the facilities the caller may see.
 #[utoipa::path(get, path = "/api/v1/assets", tag = "assets", params(ListQuery),
     responses((status = 200, body = AssetPage), (status = 422, body = ApiErrorBody)))]
-pub(crate) async fn list(ApiUser(p): ApiUser, State(state): State<AppState>, Query(q): Query<ListQuery>) -> Result<axum::Json<AssetPage>, ApiError> {
+pub(crate) async fn list(
+    ApiUser(p): ApiUser,
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> Result<axum::Json<AssetPage>, ApiError> {
     let invalid = |what: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", what);
     let category = match q.category.as_deref().filter(|c| !c.is_empty()) {
         Some(c) => Some(AssetCategory::parse(c).map_err(|e| invalid(format!("category: {e}")))?),
@@ -78,7 +82,11 @@ async fn view(state: &AppState, p: &mamoru_app::Principal, id: AssetId) -> Resul
 /// One asset.
 #[utoipa::path(get, path = "/api/v1/assets/{id}", tag = "assets", params(("id" = i64, Path)),
     responses((status = 200, body = AssetView), (status = 404, body = ApiErrorBody)))]
-pub(crate) async fn get(ApiUser(p): ApiUser, State(state): State<AppState>, Path(id): Path<i64>) -> Result<axum::Json<AssetView>, ApiError> {
+pub(crate) async fn get(
+    ApiUser(p): ApiUser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<AssetView>, ApiError> {
     Ok(axum::Json(view(&state, &p, AssetId::new(id)).await?))
 }
 
@@ -94,7 +102,11 @@ fn form(body: &AssetBody) -> AssetForm {
 /// Adds an asset.
 #[utoipa::path(post, path = "/api/v1/assets", tag = "assets", request_body = AssetBody,
     responses((status = 201, body = AssetView), (status = 422, body = ApiErrorBody)))]
-pub(crate) async fn create(ApiUser(p): ApiUser, State(state): State<AppState>, Json(body): Json<AssetBody>) -> Result<Response, ApiError> {
+pub(crate) async fn create(
+    ApiUser(p): ApiUser,
+    State(state): State<AppState>,
+    Json(body): Json<AssetBody>,
+) -> Result<Response, ApiError> {
     let id = state.app.create_asset(&p, &form(&body)).await?;
     Ok((StatusCode::CREATED, axum::Json(view(&state, &p, id).await?)).into_response())
 }
@@ -102,7 +114,12 @@ pub(crate) async fn create(ApiUser(p): ApiUser, State(state): State<AppState>, J
 /// Replaces an asset.
 #[utoipa::path(put, path = "/api/v1/assets/{id}", tag = "assets", params(("id" = i64, Path)), request_body = AssetBody,
     responses((status = 200, body = AssetView), (status = 422, body = ApiErrorBody)))]
-pub(crate) async fn update(ApiUser(p): ApiUser, State(state): State<AppState>, Path(id): Path<i64>, Json(body): Json<AssetBody>) -> Result<axum::Json<AssetView>, ApiError> {
+pub(crate) async fn update(
+    ApiUser(p): ApiUser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(body): Json<AssetBody>,
+) -> Result<axum::Json<AssetView>, ApiError> {
     let id = AssetId::new(id);
     state.app.update_asset(&p, id, &form(&body)).await?;
     Ok(axum::Json(view(&state, &p, id).await?))
@@ -111,7 +128,11 @@ pub(crate) async fn update(ApiUser(p): ApiUser, State(state): State<AppState>, P
 /// Deletes an asset.
 #[utoipa::path(delete, path = "/api/v1/assets/{id}", tag = "assets", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ApiErrorBody)))]
-pub(crate) async fn delete(ApiUser(p): ApiUser, State(state): State<AppState>, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn delete(
+    ApiUser(p): ApiUser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
     state.app.delete_asset(&p, AssetId::new(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -134,9 +155,18 @@ pub(crate) struct ImportQuery {
 #[utoipa::path(post, path = "/api/v1/assets/import", tag = "assets", params(ImportQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = ImportResult), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
-pub(crate) async fn import(ApiUser(p): ApiUser, State(state): State<AppState>, Query(q): Query<ImportQuery>, body: Bytes) -> Result<axum::Json<ImportResult>, ApiError> {
+pub(crate) async fn import(
+    ApiUser(p): ApiUser,
+    State(state): State<AppState>,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> Result<axum::Json<ImportResult>, ApiError> {
     if body.len() > state.config.max_upload {
-        return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("the file is over {} bytes", state.config.max_upload)));
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the file is over {} bytes", state.config.max_upload),
+        ));
     }
     let name = q.file_name.unwrap_or_else(|| "upload.csv".into());
     let facility = q.facility_id.map(FacilityId::new);

@@ -30,5 +30,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/contacts/{id}", axum::routing::put(people::update_contact).delete(people::delete_contact))
         .route("/users", get(people::users))
         .route("/audit", get(people::audit))
-        .fallback(|| async { crate::error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
+        .fallback(|| async {
+            crate::error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+        })
 }

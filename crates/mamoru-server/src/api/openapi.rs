@@ -32,7 +32,8 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        let scheme = HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("A personal API token, mmr_…")).build();
+        let scheme =
+            HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("A personal API token, mmr_…")).build();
         components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
     }
 }
@@ -50,8 +51,20 @@ mod tests {
     fn every_route_is_documented() {
         let doc = serde_json::to_value(super::ApiDoc::openapi()).unwrap();
         let paths = doc["paths"].as_object().unwrap();
-        for p in ["/api/v1/facilities", "/api/v1/facilities/{id}", "/api/v1/assets", "/api/v1/assets/{id}", "/api/v1/assets/import",
-            "/api/v1/parties", "/api/v1/parties/{id}", "/api/v1/contacts", "/api/v1/contacts/{id}", "/api/v1/users", "/api/v1/audit", "/api/v1/me"] {
+        for p in [
+            "/api/v1/facilities",
+            "/api/v1/facilities/{id}",
+            "/api/v1/assets",
+            "/api/v1/assets/{id}",
+            "/api/v1/assets/import",
+            "/api/v1/parties",
+            "/api/v1/parties/{id}",
+            "/api/v1/contacts",
+            "/api/v1/contacts/{id}",
+            "/api/v1/users",
+            "/api/v1/audit",
+            "/api/v1/me",
+        ] {
             assert!(paths.contains_key(p), "{p} is not in the OpenAPI document");
         }
         assert!(doc["components"]["schemas"]["AssetView"]["properties"]["internet_facing"].is_object());

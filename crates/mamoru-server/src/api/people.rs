@@ -28,14 +28,21 @@ pub(crate) async fn me(ApiUser(p): ApiUser) -> axum::Json<MeView> {
 
 /// The organisation's vendors and outside parties.
 #[utoipa::path(get, path = "/api/v1/parties", tag = "contacts", responses((status = 200, body = [PartyView])))]
-pub(crate) async fn parties(ApiUser(p): ApiUser, State(state): State<AppState>) -> Result<axum::Json<Vec<PartyView>>, ApiError> {
+pub(crate) async fn parties(
+    ApiUser(p): ApiUser,
+    State(state): State<AppState>,
+) -> Result<axum::Json<Vec<PartyView>>, ApiError> {
     Ok(axum::Json(state.app.parties(&p).await?.into_iter().map(Into::into).collect()))
 }
 
 /// Adds a party.
 #[utoipa::path(post, path = "/api/v1/parties", tag = "contacts", request_body = PartyBody,
     responses((status = 201, body = PartyView), (status = 422, body = ApiErrorBody)))]
-pub(crate) async fn create_party(ApiUser(p): ApiUser, State(state): State<AppState>, Json(b): Json<PartyBody>) -> Result<Response, ApiError> {
+pub(crate) async fn create_party(
+    ApiUser(p): ApiUser,
+    State(state): State<AppState>,
+    Json(b): Json<PartyBody>,
+) -> Result<Response, ApiError> {
     let id = state.app.create_party(&p, &b.name, &b.kind, b.notes.as_deref().unwrap_or("")).await?;
     let view: PartyView = state.app.party(&p, id).await?.into();
     Ok((StatusCode::CREATED, axum::Json(view)).into_response())
@@ -44,7 +51,12 @@ pub(crate) async fn create_party(ApiUser(p): ApiUser, State(state): State<AppSta
 /// Replaces a party.
 #[utoipa::path(put, path = "/api/v1/parties/{id}", tag = "contacts", params(("id" = i64, Path)), request_body = PartyBody,
     responses((status = 200, body = PartyView), (status = 422, body = ApiErrorBody)))]
-pub(crate) async fn update_party(ApiUser(p): ApiUser, State(state): State<AppState>, Path(id): Path<i64>, Json(b): Json<PartyBody>) -> Result<axum::Json<PartyView>, ApiError> {
+pub(crate) async fn update_party(
+    ApiUser(p): ApiUser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(b): Json<PartyBody>,
+) -> Result<axum::Json<PartyView>, ApiError> {
     let id = PartyId::new(id);
     state.app.update_party(&p, id, &b.name, &b.kind, b.notes.as_deref().unwrap_or("")).await?;
     Ok(axum::Json(state.app.party(&p, id).await?.into()))
@@ -52,7 +64,11 @@ pub(crate) async fn update_party(ApiUser(p): ApiUser, State(state): State<AppSta
 
 /// Deletes a party and its contacts.
 #[utoipa::path(delete, path = "/api/v1/parties/{id}", tag = "contacts", params(("id" = i64, Path)), responses((status = 204)))]
-pub(crate) async fn delete_party(ApiUser(p): ApiUser, State(state): State<AppState>, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn delete_party(
+    ApiUser(p): ApiUser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
     state.app.delete_party(&p, PartyId::new(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -67,7 +83,11 @@ pub(crate) struct ContactQuery {
 
 /// The contact chain, in chain order.
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", params(ContactQuery), responses((status = 200, body = [ContactView])))]
-pub(crate) async fn contacts(ApiUser(p): ApiUser, State(state): State<AppState>, Query(q): Query<ContactQuery>) -> Result<axum::Json<Vec<ContactView>>, ApiError> {
+pub(crate) async fn contacts(
+    ApiUser(p): ApiUser,
+    State(state): State<AppState>,
+    Query(q): Query<ContactQuery>,
+) -> Result<axum::Json<Vec<ContactView>>, ApiError> {
     let chain = state.app.contact_chain(&p, q.facility_id.map(FacilityId::new)).await?;
     Ok(axum::Json(chain.into_iter().map(Into::into).collect()))
 }
@@ -97,7 +117,11 @@ async fn contact_view(state: &AppState, p: &mamoru_app::Principal, id: ContactId
 /// Adds a contact.
 #[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts", request_body = ContactBody,
     responses((status = 201, body = ContactView), (status = 422, body = ApiErrorBody)))]
-pub(crate) async fn create_contact(ApiUser(p): ApiUser, State(state): State<AppState>, Json(b): Json<ContactBody>) -> Result<Response, ApiError> {
+pub(crate) async fn create_contact(
+    ApiUser(p): ApiUser,
+    State(state): State<AppState>,
+    Json(b): Json<ContactBody>,
+) -> Result<Response, ApiError> {
     let id = state
         .app
         .create_contact(&p, b.party_id.map(PartyId::new), b.facility_id.map(FacilityId::new), &contact_input(&b))
@@ -108,7 +132,12 @@ pub(crate) async fn create_contact(ApiUser(p): ApiUser, State(state): State<AppS
 /// Replaces a contact.
 #[utoipa::path(put, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = i64, Path)), request_body = ContactBody,
     responses((status = 200, body = ContactView), (status = 422, body = ApiErrorBody)))]
-pub(crate) async fn update_contact(ApiUser(p): ApiUser, State(state): State<AppState>, Path(id): Path<i64>, Json(b): Json<ContactBody>) -> Result<axum::Json<ContactView>, ApiError> {
+pub(crate) async fn update_contact(
+    ApiUser(p): ApiUser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(b): Json<ContactBody>,
+) -> Result<axum::Json<ContactView>, ApiError> {
     let id = ContactId::new(id);
     state
         .app
@@ -119,14 +148,21 @@ pub(crate) async fn update_contact(ApiUser(p): ApiUser, State(state): State<AppS
 
 /// Deletes a contact.
 #[utoipa::path(delete, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = i64, Path)), responses((status = 204)))]
-pub(crate) async fn delete_contact(ApiUser(p): ApiUser, State(state): State<AppState>, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn delete_contact(
+    ApiUser(p): ApiUser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
     state.app.delete_contact(&p, ContactId::new(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// The organisation's users (administrators only).
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, body = [UserView]), (status = 403, body = ApiErrorBody)))]
-pub(crate) async fn users(ApiUser(p): ApiUser, State(state): State<AppState>) -> Result<axum::Json<Vec<UserView>>, ApiError> {
+pub(crate) async fn users(
+    ApiUser(p): ApiUser,
+    State(state): State<AppState>,
+) -> Result<axum::Json<Vec<UserView>>, ApiError> {
     Ok(axum::Json(state.app.users(&p).await?.into_iter().map(Into::into).collect()))
 }
 
@@ -146,7 +182,11 @@ pub(crate) struct AuditParams {
 
 /// The audit log, newest first.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams), responses((status = 200, body = [AuditView]), (status = 403, body = ApiErrorBody)))]
-pub(crate) async fn audit(ApiUser(p): ApiUser, State(state): State<AppState>, Query(q): Query<AuditParams>) -> Result<axum::Json<Vec<AuditView>>, ApiError> {
+pub(crate) async fn audit(
+    ApiUser(p): ApiUser,
+    State(state): State<AppState>,
+    Query(q): Query<AuditParams>,
+) -> Result<axum::Json<Vec<AuditView>>, ApiError> {
     let query = AuditQuery {
         entity: q.entity,
         entity_id: q.entity_id,

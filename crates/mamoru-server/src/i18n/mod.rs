@@ -92,7 +92,7 @@ impl Tr {
         let s = n.to_string();
         let mut out = String::new();
         for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
@@ -133,6 +133,6 @@ mod tests {
         assert_eq!(tr.num(&999), "999");
         let t: Timestamp = "2026-11-25T15:30:00Z".parse().unwrap();
         assert_eq!(tr.time(&t), "2026-11-26 00:30");
-        assert_eq!(Tr::new(Lang::En).yes_no(&true), "Yes");
+        assert_eq!(Tr::new(Lang::En).yes_no(true), "Yes");
     }
 }

@@ -26,9 +26,9 @@ fn ja(p: &Problem) -> String {
         Problem::BadIp(v) => format!("「{v}」はIPアドレスではありません"),
         Problem::BadCpe(why) => format!("CPE名が正しくありません（{why}）"),
         Problem::BadEmail(v) => format!("「{v}」はメールアドレスではありません"),
-        Problem::WeakPassword(why) => format!(
-            "パスワードが弱すぎます。8文字以上で英字・数字・記号を混ぜるか、13文字以上にしてください（{why}）"
-        ),
+        Problem::WeakPassword(why) => {
+            format!("パスワードが弱すぎます。8文字以上で英字・数字・記号を混ぜるか、13文字以上にしてください（{why}）")
+        }
         Problem::BedsForKind { kind, range } => {
             format!("{kind}の病床数は{}〜{}床です", range.0, range.1)
         }

@@ -61,7 +61,8 @@ impl ListParams {
     /// The list URL with these filters, a sort column and a page.
     fn href_with(&self, sort: &str, desc: bool, page: u64) -> String {
         let mut parts = Vec::new();
-        for (k, v) in [("q", &self.q), ("facility", &self.facility), ("category", &self.category), ("inet", &self.inet)] {
+        for (k, v) in [("q", &self.q), ("facility", &self.facility), ("category", &self.category), ("inet", &self.inet)]
+        {
             if !v.is_empty() {
                 parts.push(format!("{k}={}", encode(v)));
             }
@@ -121,7 +122,11 @@ struct ListPage {
 }
 
 /// `GET /assets`.
-pub(crate) async fn list(v: Viewer, State(state): State<AppState>, Query(params): Query<ListParams>) -> Result<Response, WebError> {
+pub(crate) async fn list(
+    v: Viewer,
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Response, WebError> {
     let per = params.per();
     let page_no = params.page();
     let query = AssetQuery {
@@ -145,8 +150,10 @@ pub(crate) async fn list(v: Viewer, State(state): State<AppState>, Query(params)
     let first = if total == 0 { 0 } else { (page_no - 1) * u64::from(per) + 1 };
     let last = first + items.len() as u64 - u64::from(!items.is_empty());
     let layout = Layout::new(&v, "assets.title", "assets").with_notice(v.tr, params.done.as_deref());
-    let can_import = !matches!(v.p.facilities_for(Action::ImportInventory), mamoru_domain::Visible::Only(ref x) if x.is_empty());
-    let can_create = !matches!(v.p.facilities_for(Action::EditAsset), mamoru_domain::Visible::Only(ref x) if x.is_empty());
+    let can_import =
+        !matches!(v.p.facilities_for(Action::ImportInventory), mamoru_domain::Visible::Only(ref x) if x.is_empty());
+    let can_create =
+        !matches!(v.p.facilities_for(Action::EditAsset), mamoru_domain::Visible::Only(ref x) if x.is_empty());
     page(&ListPage {
         tr: v.tr,
         layout,
@@ -185,17 +192,24 @@ pub(crate) struct Done {
 }
 
 /// `GET /assets/{id}`.
-pub(crate) async fn show(v: Viewer, State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<Done>) -> Result<Response, WebError> {
+pub(crate) async fn show(
+    v: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<Done>,
+) -> Result<Response, WebError> {
     let a = state.app.asset(&v.p, AssetId::new(id)).await?;
     let f = a.asset.facility_id;
     let can_audit = v.p.can(mamoru_domain::Action::ViewAudit, Some(f));
     let history = if can_audit {
-        let query = AuditQuery { entity: Some("asset".into()), entity_id: Some(id), limit: Some(20), ..Default::default() };
+        let query =
+            AuditQuery { entity: Some("asset".into()), entity_id: Some(id), limit: Some(20), ..Default::default() };
         state.app.audit_entries(&v.p, query).await?
     } else {
         Vec::new()
     };
-    let layout = Layout { title: a.asset.draft.name.clone(), ..Layout::new(&v, "assets.title", "assets") }.with_notice(v.tr, q.done.as_deref());
+    let layout = Layout { title: a.asset.draft.name.clone(), ..Layout::new(&v, "assets.title", "assets") }
+        .with_notice(v.tr, q.done.as_deref());
     page(&ShowPage {
         tr: v.tr,
         layout,
@@ -303,7 +317,14 @@ impl AssetFormData {
     }
 }
 
-async fn form_page(v: &Viewer, state: &AppState, title: &str, action: String, data: &AssetFormData, errors: FormErrors) -> Result<Response, WebError> {
+async fn form_page(
+    v: &Viewer,
+    state: &AppState,
+    title: &str,
+    action: String,
+    data: &AssetFormData,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
     let editable = v.p.facilities_for(Action::EditAsset);
     let facilities = state.app.facilities(&v.p).await?.into_iter().filter(|f| editable.contains(f.id)).collect();
     let parties = state.app.parties(&v.p).await?;
@@ -330,7 +351,11 @@ pub(crate) struct NewQuery {
 }
 
 /// `GET /assets/new`.
-pub(crate) async fn new(v: Viewer, State(state): State<AppState>, Query(q): Query<NewQuery>) -> Result<Response, WebError> {
+pub(crate) async fn new(
+    v: Viewer,
+    State(state): State<AppState>,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, WebError> {
     if matches!(v.p.facilities_for(Action::EditAsset), mamoru_domain::Visible::Only(ref x) if x.is_empty()) {
         return Err(WebError::Forbidden);
     }
@@ -344,7 +369,11 @@ pub(crate) async fn new(v: Viewer, State(state): State<AppState>, Query(q): Quer
 }
 
 /// `POST /assets`.
-pub(crate) async fn create(v: Viewer, State(state): State<AppState>, Form(f): Form<AssetFormData>) -> Result<Response, WebError> {
+pub(crate) async fn create(
+    v: Viewer,
+    State(state): State<AppState>,
+    Form(f): Form<AssetFormData>,
+) -> Result<Response, WebError> {
     check_csrf(&v, &f.csrf)?;
     match state.app.create_asset(&v.p, &f.form()?).await {
         Ok(id) => Ok(Redirect::to(&format!("/assets/{id}?done=created")).into_response()),
@@ -386,12 +415,18 @@ pub(crate) async fn edit(v: Viewer, State(state): State<AppState>, Path(id): Pat
 }
 
 /// `POST /assets/{id}`.
-pub(crate) async fn update(v: Viewer, State(state): State<AppState>, Path(id): Path<i64>, Form(f): Form<AssetFormData>) -> Result<Response, WebError> {
+pub(crate) async fn update(
+    v: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(f): Form<AssetFormData>,
+) -> Result<Response, WebError> {
     check_csrf(&v, &f.csrf)?;
     match state.app.update_asset(&v.p, AssetId::new(id), &f.form()?).await {
         Ok(()) => Ok(Redirect::to(&format!("/assets/{id}?done=saved")).into_response()),
         Err(AppError::Invalid(list)) => {
-            form_page(&v, &state, "assets.edit", format!("/assets/{id}"), &f, FormErrors::from_invalid(v.tr, &list)).await
+            form_page(&v, &state, "assets.edit", format!("/assets/{id}"), &f, FormErrors::from_invalid(v.tr, &list))
+                .await
         }
         Err(e) => Err(e.into()),
     }
@@ -404,7 +439,12 @@ pub(crate) struct CsrfOnly {
 }
 
 /// `POST /assets/{id}/delete`.
-pub(crate) async fn delete(v: Viewer, State(state): State<AppState>, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> Result<Response, WebError> {
+pub(crate) async fn delete(
+    v: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, WebError> {
     check_csrf(&v, &f.csrf)?;
     state.app.delete_asset(&v.p, AssetId::new(id)).await?;
     Ok(Redirect::to("/assets?done=deleted").into_response())

@@ -50,7 +50,11 @@ pub(crate) struct AuditParams {
 }
 
 /// `GET /audit`.
-pub(crate) async fn list(v: Viewer, State(state): State<AppState>, Query(q): Query<AuditParams>) -> Result<Response, WebError> {
+pub(crate) async fn list(
+    v: Viewer,
+    State(state): State<AppState>,
+    Query(q): Query<AuditParams>,
+) -> Result<Response, WebError> {
     let query = AuditQuery {
         entity: Some(q.entity.clone()).filter(|e| !e.is_empty()),
         entity_id: q.entity_id,
@@ -64,7 +68,14 @@ pub(crate) async fn list(v: Viewer, State(state): State<AppState>, Query(q): Que
         format!("/audit?entity={}&before={last}", q.entity)
     });
     let entries = entries.iter().map(|e| view(v.tr, e)).collect();
-    page(&AuditPage { tr: v.tr, layout: Layout::new(&v, "audit.title", "audit"), entries, entities: ENTITIES, entity: q.entity, older })
+    page(&AuditPage {
+        tr: v.tr,
+        layout: Layout::new(&v, "audit.title", "audit"),
+        entries,
+        entities: ENTITIES,
+        entity: q.entity,
+        older,
+    })
 }
 
 fn view(tr: Tr, e: &AuditEntry) -> EntryView {
@@ -118,7 +129,11 @@ pub(crate) struct ExportParams {
 }
 
 /// `GET /audit/export?format=csv|jsonl`.
-pub(crate) async fn export(v: Viewer, State(state): State<AppState>, Query(q): Query<ExportParams>) -> Result<Response, WebError> {
+pub(crate) async fn export(
+    v: Viewer,
+    State(state): State<AppState>,
+    Query(q): Query<ExportParams>,
+) -> Result<Response, WebError> {
     let json = q.format == "jsonl";
     let bytes = state.app.export_audit(&v.p, json).await?;
     let date = crate::i18n::today().strftime("%Y%m%d").to_string();
@@ -139,9 +154,12 @@ mod tests {
         let before = serde_json::json!({ "name": "VPN", "version": "6.0.4", "ip": null });
         let after = serde_json::json!({ "name": "VPN", "version": "6.0.18", "ip": "203.0.113.1" });
         let c = changes(Tr::new(Lang::Ja), Some(&before), Some(&after));
-        assert_eq!(c, vec![
-            ("バージョン".to_owned(), "6.0.4".to_owned(), "6.0.18".to_owned()),
-            ("IPアドレス".to_owned(), "—".to_owned(), "203.0.113.1".to_owned()),
-        ]);
+        assert_eq!(
+            c,
+            vec![
+                ("バージョン".to_owned(), "6.0.4".to_owned(), "6.0.18".to_owned()),
+                ("IPアドレス".to_owned(), "—".to_owned(), "203.0.113.1".to_owned()),
+            ]
+        );
     }
 }

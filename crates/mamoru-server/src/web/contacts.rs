@@ -65,7 +65,11 @@ pub(crate) struct FacilityQuery {
 }
 
 /// `GET /contacts?facility=ID`: the chain of one facility, or of all.
-pub(crate) async fn list(v: Viewer, State(state): State<AppState>, Query(q): Query<FacilityQuery>) -> Result<Response, WebError> {
+pub(crate) async fn list(
+    v: Viewer,
+    State(state): State<AppState>,
+    Query(q): Query<FacilityQuery>,
+) -> Result<Response, WebError> {
     let facilities = state.app.facilities(&v.p).await?;
     let selected_id = opt_id(q.facility.as_deref().unwrap_or(""))?.map(FacilityId::new);
     let selected = match selected_id {
@@ -73,7 +77,11 @@ pub(crate) async fn list(v: Viewer, State(state): State<AppState>, Query(q): Que
         None => None,
     };
     let chain = state.app.contact_chain(&v.p, selected_id).await?;
-    let gaps = if selected.is_some() { chain_gaps(chain.iter().map(|e| e.party.as_ref().map(|p| p.draft.kind))) } else { Vec::new() };
+    let gaps = if selected.is_some() {
+        chain_gaps(chain.iter().map(|e| e.party.as_ref().map(|p| p.draft.kind)))
+    } else {
+        Vec::new()
+    };
     let parties = state.app.parties(&v.p).await?;
     let layout = Layout::new(&v, "contacts.title", "contacts").with_notice(v.tr, q.done.as_deref());
     page(&ListPage {
@@ -90,7 +98,11 @@ pub(crate) async fn list(v: Viewer, State(state): State<AppState>, Query(q): Que
 }
 
 /// `GET /contacts/chart?facility=ID`: the one-page chart to print and pin on the wall.
-pub(crate) async fn chart(v: Viewer, State(state): State<AppState>, Query(q): Query<FacilityQuery>) -> Result<Response, WebError> {
+pub(crate) async fn chart(
+    v: Viewer,
+    State(state): State<AppState>,
+    Query(q): Query<FacilityQuery>,
+) -> Result<Response, WebError> {
     let id = opt_id(q.facility.as_deref().unwrap_or(""))?.map(FacilityId::new);
     let facility = match id {
         Some(id) => state.app.facility(&v.p, id).await?,
@@ -192,7 +204,14 @@ impl ContactFormData {
     }
 }
 
-async fn contact_form(v: &Viewer, state: &AppState, title: &str, action: String, data: ContactFormData, errors: FormErrors) -> Result<Response, WebError> {
+async fn contact_form(
+    v: &Viewer,
+    state: &AppState,
+    title: &str,
+    action: String,
+    data: ContactFormData,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
     page(&ContactFormPage {
         tr: v.tr,
         layout: Layout::new(v, title, "contacts"),
@@ -212,7 +231,11 @@ pub(crate) struct NewContactQuery {
 }
 
 /// `GET /contacts/new`.
-pub(crate) async fn new(v: Viewer, State(state): State<AppState>, Query(q): Query<NewContactQuery>) -> Result<Response, WebError> {
+pub(crate) async fn new(
+    v: Viewer,
+    State(state): State<AppState>,
+    Query(q): Query<NewContactQuery>,
+) -> Result<Response, WebError> {
     let data = ContactFormData {
         facility: q.facility.unwrap_or_default(),
         party: q.party.unwrap_or_default(),
@@ -223,7 +246,11 @@ pub(crate) async fn new(v: Viewer, State(state): State<AppState>, Query(q): Quer
 }
 
 /// `POST /contacts`.
-pub(crate) async fn create(v: Viewer, State(state): State<AppState>, Form(f): Form<ContactFormData>) -> Result<Response, WebError> {
+pub(crate) async fn create(
+    v: Viewer,
+    State(state): State<AppState>,
+    Form(f): Form<ContactFormData>,
+) -> Result<Response, WebError> {
     check_csrf(&v, &f.csrf)?;
     let (party, facility) = f.refs()?;
     match state.app.create_contact(&v.p, party, facility, &f.input()).await {
@@ -257,7 +284,12 @@ pub(crate) async fn edit(v: Viewer, State(state): State<AppState>, Path(id): Pat
 }
 
 /// `POST /contacts/{id}`.
-pub(crate) async fn update(v: Viewer, State(state): State<AppState>, Path(id): Path<i64>, Form(f): Form<ContactFormData>) -> Result<Response, WebError> {
+pub(crate) async fn update(
+    v: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(f): Form<ContactFormData>,
+) -> Result<Response, WebError> {
     check_csrf(&v, &f.csrf)?;
     let (party, facility) = f.refs()?;
     match state.app.update_contact(&v.p, ContactId::new(id), party, facility, &f.input()).await {
@@ -277,7 +309,12 @@ pub(crate) struct CsrfOnly {
 }
 
 /// `POST /contacts/{id}/delete`.
-pub(crate) async fn delete(v: Viewer, State(state): State<AppState>, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> Result<Response, WebError> {
+pub(crate) async fn delete(
+    v: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, WebError> {
     check_csrf(&v, &f.csrf)?;
     let c = state.app.contact(&v.p, ContactId::new(id)).await?;
     state.app.delete_contact(&v.p, c.id).await?;
@@ -316,8 +353,23 @@ pub(crate) struct PartyFormData {
     notes: String,
 }
 
-fn party_form(v: &Viewer, title: &str, action: String, data: PartyFormData, errors: FormErrors, can_delete: bool) -> Result<Response, WebError> {
-    page(&PartyFormPage { tr: v.tr, layout: Layout::new(v, title, "contacts"), action, data, errors, kinds: PartyKind::ALL, can_delete })
+fn party_form(
+    v: &Viewer,
+    title: &str,
+    action: String,
+    data: PartyFormData,
+    errors: FormErrors,
+    can_delete: bool,
+) -> Result<Response, WebError> {
+    page(&PartyFormPage {
+        tr: v.tr,
+        layout: Layout::new(v, title, "contacts"),
+        action,
+        data,
+        errors,
+        kinds: PartyKind::ALL,
+        can_delete,
+    })
 }
 
 /// `GET /parties/new`.
@@ -328,7 +380,11 @@ pub(crate) async fn new_party(v: Viewer) -> Result<Response, WebError> {
 }
 
 /// `POST /parties`.
-pub(crate) async fn create_party(v: Viewer, State(state): State<AppState>, Form(f): Form<PartyFormData>) -> Result<Response, WebError> {
+pub(crate) async fn create_party(
+    v: Viewer,
+    State(state): State<AppState>,
+    Form(f): Form<PartyFormData>,
+) -> Result<Response, WebError> {
     check_csrf(&v, &f.csrf)?;
     match state.app.create_party(&v.p, &f.name, &f.kind, &f.notes).await {
         Ok(_) => Ok(Redirect::to("/contacts?done=created").into_response()),
@@ -341,7 +397,11 @@ pub(crate) async fn create_party(v: Viewer, State(state): State<AppState>, Form(
 }
 
 /// `GET /parties/{id}/edit`.
-pub(crate) async fn edit_party(v: Viewer, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, WebError> {
+pub(crate) async fn edit_party(
+    v: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
     v.p.require(Action::EditContacts, None)?;
     let p = state.app.party(&v.p, PartyId::new(id)).await?;
     let data = PartyFormData {
@@ -354,7 +414,12 @@ pub(crate) async fn edit_party(v: Viewer, State(state): State<AppState>, Path(id
 }
 
 /// `POST /parties/{id}`.
-pub(crate) async fn update_party(v: Viewer, State(state): State<AppState>, Path(id): Path<i64>, Form(f): Form<PartyFormData>) -> Result<Response, WebError> {
+pub(crate) async fn update_party(
+    v: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(f): Form<PartyFormData>,
+) -> Result<Response, WebError> {
     check_csrf(&v, &f.csrf)?;
     match state.app.update_party(&v.p, PartyId::new(id), &f.name, &f.kind, &f.notes).await {
         Ok(()) => Ok(Redirect::to("/contacts?done=saved").into_response()),
@@ -367,7 +432,12 @@ pub(crate) async fn update_party(v: Viewer, State(state): State<AppState>, Path(
 }
 
 /// `POST /parties/{id}/delete`.
-pub(crate) async fn delete_party(v: Viewer, State(state): State<AppState>, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> Result<Response, WebError> {
+pub(crate) async fn delete_party(
+    v: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, WebError> {
     check_csrf(&v, &f.csrf)?;
     state.app.delete_party(&v.p, PartyId::new(id)).await?;
     Ok(Redirect::to("/contacts?done=deleted").into_response())

@@ -26,7 +26,11 @@ pub(crate) struct Done {
 }
 
 /// `GET /`.
-pub(crate) async fn show(v: Viewer, State(state): State<AppState>, Query(q): Query<Done>) -> Result<Response, WebError> {
+pub(crate) async fn show(
+    v: Viewer,
+    State(state): State<AppState>,
+    Query(q): Query<Done>,
+) -> Result<Response, WebError> {
     let d = state.app.dashboard(&v.p, today()).await?;
     let layout = Layout::new(&v, "dashboard.title", "dashboard").with_notice(v.tr, q.done.as_deref());
     page(&DashboardPage { tr: v.tr, layout, d })

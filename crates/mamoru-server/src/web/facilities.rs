@@ -92,19 +92,30 @@ impl FacilityFormData {
 }
 
 /// `GET /facilities`.
-pub(crate) async fn list(v: Viewer, State(state): State<AppState>, Query(q): Query<Done>) -> Result<Response, WebError> {
+pub(crate) async fn list(
+    v: Viewer,
+    State(state): State<AppState>,
+    Query(q): Query<Done>,
+) -> Result<Response, WebError> {
     let facilities = state.app.facilities(&v.p).await?;
     let layout = Layout::new(&v, "facilities.title", "facilities").with_notice(v.tr, q.done.as_deref());
     page(&ListPage { tr: v.tr, layout, facilities, can_create: v.p.can(Action::CreateFacility, None) })
 }
 
 /// `GET /facilities/{id}`.
-pub(crate) async fn show(v: Viewer, State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<Done>) -> Result<Response, WebError> {
+pub(crate) async fn show(
+    v: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<Done>,
+) -> Result<Response, WebError> {
     let id = FacilityId::new(id);
     let f = state.app.facility(&v.p, id).await?;
-    let (_, assets) = state.app.list_assets(&v.p, AssetQuery { facility: Some(id), limit: Some(1), ..Default::default() }).await?;
+    let (_, assets) =
+        state.app.list_assets(&v.p, AssetQuery { facility: Some(id), limit: Some(1), ..Default::default() }).await?;
     let by_category = state.app.store().asset_counts(v.p.org, Some(&[id])).await.map_err(AppError::from)?;
-    let layout = Layout { title: f.draft.name.clone(), ..Layout::new(&v, "facilities.title", "facilities") }.with_notice(v.tr, q.done.as_deref());
+    let layout = Layout { title: f.draft.name.clone(), ..Layout::new(&v, "facilities.title", "facilities") }
+        .with_notice(v.tr, q.done.as_deref());
     page(&ShowPage {
         tr: v.tr,
         layout,
@@ -116,7 +127,13 @@ pub(crate) async fn show(v: Viewer, State(state): State<AppState>, Path(id): Pat
     })
 }
 
-fn form_page(v: &Viewer, title: &str, action: String, input: FacilityInput, errors: FormErrors) -> Result<Response, WebError> {
+fn form_page(
+    v: &Viewer,
+    title: &str,
+    action: String,
+    input: FacilityInput,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
     page(&FormPage {
         tr: v.tr,
         layout: Layout::new(v, title, "facilities"),
@@ -137,11 +154,17 @@ pub(crate) async fn new(v: Viewer) -> Result<Response, WebError> {
 }
 
 /// `POST /facilities`.
-pub(crate) async fn create(v: Viewer, State(state): State<AppState>, Form(f): Form<FacilityFormData>) -> Result<Response, WebError> {
+pub(crate) async fn create(
+    v: Viewer,
+    State(state): State<AppState>,
+    Form(f): Form<FacilityFormData>,
+) -> Result<Response, WebError> {
     check_csrf(&v, &f.csrf)?;
     match state.app.create_facility(&v.p, &f.input()).await {
         Ok(id) => Ok(Redirect::to(&format!("/facilities/{id}?done=created")).into_response()),
-        Err(AppError::Invalid(list)) => form_page(&v, "facilities.new", "/facilities".into(), f.input(), FormErrors::from_invalid(v.tr, &list)),
+        Err(AppError::Invalid(list)) => {
+            form_page(&v, "facilities.new", "/facilities".into(), f.input(), FormErrors::from_invalid(v.tr, &list))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -154,11 +177,22 @@ pub(crate) async fn edit(v: Viewer, State(state): State<AppState>, Path(id): Pat
 }
 
 /// `POST /facilities/{id}`.
-pub(crate) async fn update(v: Viewer, State(state): State<AppState>, Path(id): Path<i64>, Form(f): Form<FacilityFormData>) -> Result<Response, WebError> {
+pub(crate) async fn update(
+    v: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(f): Form<FacilityFormData>,
+) -> Result<Response, WebError> {
     check_csrf(&v, &f.csrf)?;
     match state.app.update_facility(&v.p, FacilityId::new(id), &f.input()).await {
         Ok(()) => Ok(Redirect::to(&format!("/facilities/{id}?done=saved")).into_response()),
-        Err(AppError::Invalid(list)) => form_page(&v, "facilities.edit", format!("/facilities/{id}"), f.input(), FormErrors::from_invalid(v.tr, &list)),
+        Err(AppError::Invalid(list)) => form_page(
+            &v,
+            "facilities.edit",
+            format!("/facilities/{id}"),
+            f.input(),
+            FormErrors::from_invalid(v.tr, &list),
+        ),
         Err(e) => Err(e.into()),
     }
 }
@@ -170,7 +204,12 @@ pub(crate) struct CsrfOnly {
 }
 
 /// `POST /facilities/{id}/delete`.
-pub(crate) async fn delete(v: Viewer, State(state): State<AppState>, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> Result<Response, WebError> {
+pub(crate) async fn delete(
+    v: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, WebError> {
     check_csrf(&v, &f.csrf)?;
     state.app.delete_facility(&v.p, FacilityId::new(id)).await?;
     Ok(Redirect::to("/facilities?done=deleted").into_response())

@@ -1,10 +1,10 @@
 //! Importing a register file with a preview, exporting it, and the template to start from.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Multipart, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use mamoru_app::import::{ExportFormat, Preview};
 use mamoru_domain::access::Action;
 use mamoru_domain::{Facility, FacilityId};
@@ -92,7 +92,11 @@ pub(crate) async fn form(v: Viewer, State(state): State<AppState>) -> Result<Res
 }
 
 /// `POST /assets/import`: reads the upload and shows what importing it would do.
-pub(crate) async fn upload(v: Viewer, State(state): State<AppState>, mut multipart: Multipart) -> Result<Response, WebError> {
+pub(crate) async fn upload(
+    v: Viewer,
+    State(state): State<AppState>,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
     let limit = state.config.max_upload;
     let (mut csrf, mut default_facility, mut file) = (String::new(), String::new(), None);
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error(limit))? {
@@ -166,7 +170,11 @@ pub(crate) struct ConfirmForm {
 }
 
 /// `POST /assets/import/confirm`: applies the previewed file.
-pub(crate) async fn confirm(v: Viewer, State(state): State<AppState>, Form(f): Form<ConfirmForm>) -> Result<Response, WebError> {
+pub(crate) async fn confirm(
+    v: Viewer,
+    State(state): State<AppState>,
+    Form(f): Form<ConfirmForm>,
+) -> Result<Response, WebError> {
     check_csrf(&v, &f.csrf)?;
     let (name, bytes) = state.app.stashed_import(&v.p, &f.token).await?;
     let facility = opt_id(&f.default_facility)?.map(FacilityId::new);
@@ -190,12 +198,18 @@ pub(crate) struct ExportQuery {
 }
 
 /// `GET /assets/export?format=csv|csv-sjis|xlsx|json&headers=ja|en`.
-pub(crate) async fn export(v: Viewer, State(state): State<AppState>, Query(q): Query<ExportQuery>) -> Result<Response, WebError> {
+pub(crate) async fn export(
+    v: Viewer,
+    State(state): State<AppState>,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, WebError> {
     let headers = if q.headers == "en" { Headers::English } else { Headers::Japanese };
     let (format, content_type, ext) = match q.format.as_str() {
         "" | "csv" => (ExportFormat::Csv(headers, CsvEncoding::Utf8Bom), "text/csv; charset=utf-8", "csv"),
         "csv-sjis" => (ExportFormat::Csv(headers, CsvEncoding::ShiftJis), "text/csv; charset=Shift_JIS", "csv"),
-        "xlsx" => (ExportFormat::Xlsx(headers), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+        "xlsx" => {
+            (ExportFormat::Xlsx(headers), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+        }
         "json" => (ExportFormat::Json, "application/json", "json"),
         other => return Err(WebError::BadRequest(format!("unknown format {other:?}"))),
     };

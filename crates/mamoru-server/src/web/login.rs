@@ -67,13 +67,24 @@ pub(crate) struct TotpForm {
 }
 
 /// `GET /login`.
-pub(crate) async fn form(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<NextQuery>) -> Result<Response, WebError> {
+pub(crate) async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, WebError> {
     let tr = Tr::new(lang(&headers));
     let next = safe_next(q.next.as_deref());
     render_login(&state, tr, next, String::new(), String::new(), StatusCode::OK)
 }
 
-fn render_login(state: &AppState, tr: Tr, next: String, email: String, error: String, status: StatusCode) -> Result<Response, WebError> {
+fn render_login(
+    state: &AppState,
+    tr: Tr,
+    next: String,
+    email: String,
+    error: String,
+    status: StatusCode,
+) -> Result<Response, WebError> {
     let csrf = secret::random_token(24);
     let p = LoginPage { tr, layout: Layout::public(tr, "login.title"), csrf: csrf.clone(), next, email, error };
     let mut res = page(&p)?;
@@ -83,18 +94,25 @@ fn render_login(state: &AppState, tr: Tr, next: String, email: String, error: St
 }
 
 /// `POST /login`.
-pub(crate) async fn submit(State(state): State<AppState>, parts: Parts, Form(f): Form<LoginForm>) -> Result<Response, WebError> {
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, WebError> {
     let tr = Tr::new(lang(&parts.headers));
     let expected = cookie(&parts.headers, PRELOGIN_COOKIE).unwrap_or_default();
     if expected.is_empty() || !secret::same(&expected, &f.csrf) {
         return Err(WebError::Csrf);
     }
     let next = safe_next(f.next.as_deref());
-    let retry = |key: &str| render_login(&state, tr, next.clone(), f.email.clone(), tr.t(key).to_owned(), StatusCode::UNAUTHORIZED);
+    let retry = |key: &str| {
+        render_login(&state, tr, next.clone(), f.email.clone(), tr.t(key).to_owned(), StatusCode::UNAUTHORIZED)
+    };
     match state.app.login(&f.email, &f.password, &client(&parts)).await {
         Ok(LoginStep::Done(s)) => Ok(logged_in(&state, &s, &next)),
         Ok(LoginStep::NeedTotp(s)) => {
-            let mut res = Redirect::to(&format!("/login/totp?next={}", crate::web::context::encode(&next))).into_response();
+            let mut res =
+                Redirect::to(&format!("/login/totp?next={}", crate::web::context::encode(&next))).into_response();
             add_cookie(&mut res, &set_cookie(PENDING_COOKIE, &s.token, Some(300), state.config.secure_cookies));
             Ok(res)
         }
@@ -108,7 +126,11 @@ pub(crate) async fn submit(State(state): State<AppState>, parts: Parts, Form(f):
 }
 
 /// `GET /login/totp`.
-pub(crate) async fn totp_form(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<NextQuery>) -> Result<Response, WebError> {
+pub(crate) async fn totp_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, WebError> {
     let tr = Tr::new(lang(&headers));
     let pending = cookie(&headers, PENDING_COOKIE).unwrap_or_default();
     let Some(email) = state.app.pending_login(&pending).await? else {
@@ -117,17 +139,35 @@ pub(crate) async fn totp_form(State(state): State<AppState>, headers: HeaderMap,
     render_totp(tr, safe_next(q.next.as_deref()), email, String::new(), StatusCode::OK, &pending)
 }
 
-fn render_totp(tr: Tr, next: String, email: String, error: String, status: StatusCode, pending: &str) -> Result<Response, WebError> {
+fn render_totp(
+    tr: Tr,
+    next: String,
+    email: String,
+    error: String,
+    status: StatusCode,
+    pending: &str,
+) -> Result<Response, WebError> {
     // The pending token doubles as this form's CSRF token: only the browser that typed the
     // password has it, in an HttpOnly cookie and in this page.
-    let p = TotpPage { tr, layout: Layout::public(tr, "login.totp_title"), csrf: secret::digest(pending), next, email, error };
+    let p = TotpPage {
+        tr,
+        layout: Layout::public(tr, "login.totp_title"),
+        csrf: secret::digest(pending),
+        next,
+        email,
+        error,
+    };
     let mut res = page(&p)?;
     *res.status_mut() = status;
     Ok(res)
 }
 
 /// `POST /login/totp`.
-pub(crate) async fn totp_submit(State(state): State<AppState>, parts: Parts, Form(f): Form<TotpForm>) -> Result<Response, WebError> {
+pub(crate) async fn totp_submit(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(f): Form<TotpForm>,
+) -> Result<Response, WebError> {
     let tr = Tr::new(lang(&parts.headers));
     let pending = cookie(&parts.headers, PENDING_COOKIE).unwrap_or_default();
     if pending.is_empty() || !secret::same(&secret::digest(&pending), &f.csrf) {
@@ -160,7 +200,11 @@ pub(crate) struct LogoutForm {
 }
 
 /// `POST /logout`.
-pub(crate) async fn logout(State(state): State<AppState>, mut parts: Parts, Form(f): Form<LogoutForm>) -> Result<Response, WebError> {
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    mut parts: Parts,
+    Form(f): Form<LogoutForm>,
+) -> Result<Response, WebError> {
     let v: Viewer = match parts.extract_with_state(&state).await {
         Ok(v) => v,
         Err(_) => return Ok(Redirect::to("/login").into_response()),

@@ -45,7 +45,11 @@ pub(crate) struct Next {
 }
 
 /// `GET /lang/{ja|en}?next=…`: remembers the language for a year.
-pub(crate) async fn set_lang(State(state): State<AppState>, Path(lang): Path<String>, Query(q): Query<Next>) -> Response {
+pub(crate) async fn set_lang(
+    State(state): State<AppState>,
+    Path(lang): Path<String>,
+    Query(q): Query<Next>,
+) -> Response {
     let lang = if lang == "en" { "en" } else { "ja" };
     let mut headers = HeaderMap::new();
     let cookie = set_cookie(LANG_COOKIE, lang, Some(365 * 24 * 3600), state.config.secure_cookies);

@@ -54,7 +54,11 @@ pub(crate) struct Done {
 }
 
 /// `GET /users`.
-pub(crate) async fn list(v: Viewer, State(state): State<AppState>, Query(q): Query<Done>) -> Result<Response, WebError> {
+pub(crate) async fn list(
+    v: Viewer,
+    State(state): State<AppState>,
+    Query(q): Query<Done>,
+) -> Result<Response, WebError> {
     let users = state.app.users(&v.p).await?;
     let facilities = state.app.facilities(&v.p).await?;
     let org = state.app.org(&v.p).await?;
@@ -64,7 +68,15 @@ pub(crate) async fn list(v: Viewer, State(state): State<AppState>, Query(q): Que
 
 /// The role selects of the form: one per scope, `(field name, scope label, selected role code)`.
 fn grant_rows(tr: Tr, facilities: &[Facility], grants: &[Grant]) -> Vec<(String, String, String)> {
-    let role_at = |scope: Scope| grants.iter().filter(|g| g.scope == scope).map(|g| g.role).min().map(|r| r.code().to_owned()).unwrap_or_default();
+    let role_at = |scope: Scope| {
+        grants
+            .iter()
+            .filter(|g| g.scope == scope)
+            .map(|g| g.role)
+            .min()
+            .map(|r| r.code().to_owned())
+            .unwrap_or_default()
+    };
     let mut rows = vec![("role_org".to_owned(), tr.t("users.whole_org").to_owned(), role_at(Scope::Organization))];
     for f in facilities {
         rows.push((format!("role_f{}", f.id), f.draft.name.clone(), role_at(Scope::Facility(f.id))));
@@ -119,7 +131,11 @@ pub(crate) async fn new(v: Viewer, State(state): State<AppState>) -> Result<Resp
 }
 
 /// `POST /users`.
-pub(crate) async fn create(v: Viewer, State(state): State<AppState>, Form(form): Form<HashMap<String, String>>) -> Result<Response, WebError> {
+pub(crate) async fn create(
+    v: Viewer,
+    State(state): State<AppState>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
     check_csrf(&v, &field(&form, "_csrf"))?;
     let grants = grants_from(&form)?;
     let (email, name, password) = (field(&form, "email"), field(&form, "display_name"), field(&form, "password"));
@@ -147,7 +163,13 @@ pub(crate) async fn create(v: Viewer, State(state): State<AppState>, Form(form):
     }
 }
 
-async fn edit_page(v: &Viewer, state: &AppState, user: User, errors: FormErrors, new_password: String) -> Result<Response, WebError> {
+async fn edit_page(
+    v: &Viewer,
+    state: &AppState,
+    user: User,
+    errors: FormErrors,
+    new_password: String,
+) -> Result<Response, WebError> {
     let facilities = state.app.facilities(&v.p).await?;
     page(&FormPage {
         tr: v.tr,
@@ -174,7 +196,12 @@ pub(crate) async fn show(v: Viewer, State(state): State<AppState>, Path(id): Pat
 }
 
 /// `POST /users/{id}`.
-pub(crate) async fn update(v: Viewer, State(state): State<AppState>, Path(id): Path<i64>, Form(form): Form<HashMap<String, String>>) -> Result<Response, WebError> {
+pub(crate) async fn update(
+    v: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
     check_csrf(&v, &field(&form, "_csrf"))?;
     let id = UserId::new(id);
     let grants = grants_from(&form)?;
@@ -200,7 +227,12 @@ pub(crate) struct CsrfOnly {
 }
 
 /// `POST /users/{id}/reset-password`: shows the new password once.
-pub(crate) async fn reset_password(v: Viewer, State(state): State<AppState>, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> Result<Response, WebError> {
+pub(crate) async fn reset_password(
+    v: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, WebError> {
     check_csrf(&v, &f.csrf)?;
     let id = UserId::new(id);
     let password = state.app.reset_password(&v.p, id).await?;
@@ -209,7 +241,12 @@ pub(crate) async fn reset_password(v: Viewer, State(state): State<AppState>, Pat
 }
 
 /// `POST /users/{id}/reset-totp`.
-pub(crate) async fn reset_totp(v: Viewer, State(state): State<AppState>, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> Result<Response, WebError> {
+pub(crate) async fn reset_totp(
+    v: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, WebError> {
     check_csrf(&v, &f.csrf)?;
     state.app.reset_totp(&v.p, UserId::new(id)).await?;
     Ok(Redirect::to("/users?done=saved").into_response())
@@ -224,7 +261,11 @@ pub(crate) struct RequireTotp {
 }
 
 /// `POST /settings/require-totp`.
-pub(crate) async fn require_totp(v: Viewer, State(state): State<AppState>, Form(f): Form<RequireTotp>) -> Result<Response, WebError> {
+pub(crate) async fn require_totp(
+    v: Viewer,
+    State(state): State<AppState>,
+    Form(f): Form<RequireTotp>,
+) -> Result<Response, WebError> {
     check_csrf(&v, &f.csrf)?;
     state.app.set_require_totp(&v.p, f.require == "yes").await?;
     Ok(Redirect::to("/users?done=saved").into_response())

@@ -8,10 +8,32 @@ async fn an_admin_adds_a_user_who_then_logs_in() {
     let org = s.org("A", "みなと総合病院").await;
     s.user(org, "admin@example.jp", Role::Admin).await;
     let c = s.login("admin@example.jp").await;
-    let res = c.post_form("/users/new", "/users", &[("email", "Nurse@Example.jp"), ("display_name", "看護師長"), ("password", "short"), ("role_org", "staff")]).await;
+    let res = c
+        .post_form(
+            "/users/new",
+            "/users",
+            &[
+                ("email", "Nurse@Example.jp"),
+                ("display_name", "看護師長"),
+                ("password", "short"),
+                ("role_org", "staff"),
+            ],
+        )
+        .await;
     let t = res.text().await.unwrap();
     assert!(t.contains("パスワードが弱すぎます"), "{t}");
-    let res = c.post_form("/users/new", "/users", &[("email", "Nurse@Example.jp"), ("display_name", "看護師長"), ("password", PASSWORD), ("role_org", "staff")]).await;
+    let res = c
+        .post_form(
+            "/users/new",
+            "/users",
+            &[
+                ("email", "Nurse@Example.jp"),
+                ("display_name", "看護師長"),
+                ("password", PASSWORD),
+                ("role_org", "staff"),
+            ],
+        )
+        .await;
     assert_eq!(res.url().path(), "/users");
     let html = res.text().await.unwrap();
     assert!(html.contains("nurse@example.jp") && html.contains("担当者"), "{html}");
@@ -54,10 +76,22 @@ async fn totp_enrolment_from_the_account_page_and_the_organisation_policy() {
     assert!(html.contains("<svg") && html.contains("totp-secret"), "a QR code and the key are shown");
     let secret = html.split("id=\"totp-secret\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
     let csrf = hidden(&html, "_csrf").unwrap();
-    let res = staff.http.post(staff.url("/account/totp/confirm")).form(&[("_csrf", csrf.as_str()), ("code", "123456")]).send().await.unwrap();
+    let res = staff
+        .http
+        .post(staff.url("/account/totp/confirm"))
+        .form(&[("_csrf", csrf.as_str()), ("code", "123456")])
+        .send()
+        .await
+        .unwrap();
     assert!(res.text().await.unwrap().contains("確認コードが違う"));
     let code = mamoru_app::auth::totp::code_at(&secret, jiff::Timestamp::now().as_second() as u64).unwrap();
-    let res = staff.http.post(staff.url("/account/totp/confirm")).form(&[("_csrf", csrf.as_str()), ("code", code.as_str())]).send().await.unwrap();
+    let res = staff
+        .http
+        .post(staff.url("/account/totp/confirm"))
+        .form(&[("_csrf", csrf.as_str()), ("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert!(res.text().await.unwrap().contains("二要素認証を有効にしました"));
     assert_eq!(staff.get("/assets").await.url().path(), "/assets");
 }
@@ -91,7 +125,13 @@ async fn changing_the_password_ends_other_sessions() {
     let here = s.login("admin@example.jp").await;
     let elsewhere = s.login("admin@example.jp").await;
     let new = "Another#Pass-2027";
-    let res = here.post_form("/account", "/account/password", &[("current_password", PASSWORD), ("new_password", new), ("confirm_password", new)]).await;
+    let res = here
+        .post_form(
+            "/account",
+            "/account/password",
+            &[("current_password", PASSWORD), ("new_password", new), ("confirm_password", new)],
+        )
+        .await;
     assert!(res.text().await.unwrap().contains("パスワードを変更しました"));
     assert_eq!(here.get("/assets").await.url().path(), "/assets");
     assert_eq!(elsewhere.get("/assets").await.url().path(), "/login");

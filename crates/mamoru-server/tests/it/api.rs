@@ -28,7 +28,8 @@ async fn tokens_open_the_api_and_nothing_else_does() {
     assert_eq!(c.get("/api/v1/assets").await.status(), 401);
     let res = c.http.get(c.url("/api/v1/me")).bearer_auth("mmr_not-a-token").send().await.unwrap();
     assert_eq!(res.status(), 401);
-    let me: serde_json::Value = c.http.get(c.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let me: serde_json::Value =
+        c.http.get(c.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["email"], "script@example.jp");
     assert_eq!(me["grants"][0]["role"], "manager");
 }
@@ -51,7 +52,10 @@ async fn assets_through_the_api() {
     .await;
     assert_eq!(res.status(), 201);
     let a: serde_json::Value = res.json().await.unwrap();
-    assert_eq!((a["category"].as_str(), a["internet_facing"].as_bool(), a["support_end"].as_str()), (Some("vpn"), Some(true), Some("2026-03-31")));
+    assert_eq!(
+        (a["category"].as_str(), a["internet_facing"].as_bool(), a["support_end"].as_str()),
+        (Some("vpn"), Some(true), Some("2026-03-31"))
+    );
     assert_eq!(a["facility"], "みなと総合病院");
 
     let res = post(serde_json::json!({ "facility_id": 1, "name": "", "category": "toaster", "ip": "1.2.3" })).await;
@@ -66,12 +70,22 @@ async fn assets_through_the_api() {
     assert_eq!(res.status(), 422, "unknown keys are refused, not ignored");
     assert!(res.text().await.unwrap().contains("colour"));
 
-    let list: serde_json::Value = c.http.get(c.url("/api/v1/assets?internet_facing=true&sort=name")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let list: serde_json::Value = c
+        .http
+        .get(c.url("/api/v1/assets?internet_facing=true&sort=name"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["total"], 1);
     let id = list["items"][0]["id"].as_i64().unwrap();
     let res = c.http.delete(c.url(&format!("/api/v1/assets/{id}"))).bearer_auth(&token).send().await.unwrap();
     assert_eq!(res.status(), 204);
-    let log: serde_json::Value = c.http.get(c.url("/api/v1/audit?entity=asset")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let log: serde_json::Value =
+        c.http.get(c.url("/api/v1/audit?entity=asset")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     let actions: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["asset.delete", "asset.create"]);
     assert!(log[0]["origin"].as_str().unwrap().starts_with("api"));
@@ -87,7 +101,13 @@ async fn imports_through_the_api_are_all_or_nothing() {
         let c = &c;
         let token = token.clone();
         async move {
-            c.http.post(c.url(&format!("/api/v1/assets/import?file_name=r.csv&dry_run={dry}"))).bearer_auth(token).body(csv).send().await.unwrap()
+            c.http
+                .post(c.url(&format!("/api/v1/assets/import?file_name=r.csv&dry_run={dry}")))
+                .bearer_auth(token)
+                .body(csv)
+                .send()
+                .await
+                .unwrap()
         }
     };
     let bad = "施設,名称,種別,サポート終了日\nみなと総合病院,PC-1,端末PC,2025-02-30\n";

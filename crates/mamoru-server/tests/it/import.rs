@@ -32,13 +32,25 @@ async fn a_shift_jis_register_is_previewed_then_imported() {
     assert_eq!(s.app.store().list_assets(org, &Default::default()).await.unwrap().1, 0);
 
     let token = hidden(&html, "token").unwrap();
-    let res = c.http.post(c.url("/assets/import/confirm")).form(&[("_csrf", csrf.as_str()), ("token", token.as_str()), ("default_facility", "")]).send().await.unwrap();
+    let res = c
+        .http
+        .post(c.url("/assets/import/confirm"))
+        .form(&[("_csrf", csrf.as_str()), ("token", token.as_str()), ("default_facility", "")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().contains("取り込みました"));
     let (_, list) = c.text("/assets?q=VPN").await;
     assert!(list.contains("本館VPN装置") && list.contains("VPN装置") && list.contains("Fortinet"), "{list}");
     // The token is spent.
-    let res = c.http.post(c.url("/assets/import/confirm")).form(&[("_csrf", csrf.as_str()), ("token", token.as_str())]).send().await.unwrap();
+    let res = c
+        .http
+        .post(c.url("/assets/import/confirm"))
+        .form(&[("_csrf", csrf.as_str()), ("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
 
     // Importing the same file again updates nothing and duplicates nothing.
@@ -55,7 +67,13 @@ async fn a_file_with_a_bad_row_is_refused_whole_with_line_and_column() {
     let c = s.login("admin@example.jp").await;
     let csv = "施設,名称,種別,IPアドレス\nみなと総合病院,PC-1,端末PC,10.0.0.1\nみなと総合病院,PC-2,端末PC,10.0.0.300\n";
     let csrf = c.csrf("/assets/import").await;
-    let res = c.http.post(c.url("/assets/import")).multipart(upload(&csrf, "bad.csv", csv.as_bytes().to_vec())).send().await.unwrap();
+    let res = c
+        .http
+        .post(c.url("/assets/import"))
+        .multipart(upload(&csrf, "bad.csv", csv.as_bytes().to_vec()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 422);
     let html = res.text().await.unwrap();
     assert!(html.contains("取り込めません"), "{html}");
@@ -71,7 +89,13 @@ async fn an_unreadable_file_says_why() {
     s.user(org, "admin@example.jp", Role::Admin).await;
     let c = s.login("admin@example.jp").await;
     let csrf = c.csrf("/assets/import").await;
-    let res = c.http.post(c.url("/assets/import")).multipart(upload(&csrf, "x.csv", b"foo,bar\n1,2\n".to_vec())).send().await.unwrap();
+    let res = c
+        .http
+        .post(c.url("/assets/import"))
+        .multipart(upload(&csrf, "x.csv", b"foo,bar\n1,2\n".to_vec()))
+        .send()
+        .await
+        .unwrap();
     let html = res.text().await.unwrap();
     assert!(html.contains("ファイルを読み込めませんでした") && html.contains("名称 (name)"), "{html}");
 }
@@ -87,7 +111,14 @@ async fn an_oversized_upload_is_refused() {
     let res = c.http.post(c.url("/assets/import")).multipart(upload(&csrf, "big.csv", big)).send().await.unwrap();
     assert_eq!(res.status(), 413);
     assert!(res.text().await.unwrap().contains("ファイルが大きすぎます"));
-    let res = c.http.post(c.url("/api/v1/assets/import")).header("x-csrf-token", csrf.as_str()).body(vec![b'a'; 200 * 1024]).send().await.unwrap();
+    let res = c
+        .http
+        .post(c.url("/api/v1/assets/import"))
+        .header("x-csrf-token", csrf.as_str())
+        .body(vec![b'a'; 200 * 1024])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 413);
 }
 

@@ -11,7 +11,10 @@ async fn health_and_a_japanese_login_page() {
     assert_eq!(res.json::<serde_json::Value>().await.unwrap()["status"], "ok");
     let (status, html) = c.text("/").await;
     assert_eq!(status, 200, "an anonymous visit is sent to the login page");
-    assert!(html.contains("<html lang=\"ja\">") && html.contains("ログイン") && html.contains("メールアドレス"), "{html}");
+    assert!(
+        html.contains("<html lang=\"ja\">") && html.contains("ログイン") && html.contains("メールアドレス"),
+        "{html}"
+    );
 
     let res = c.get("/lang/en?next=/login").await;
     let html = res.text().await.unwrap();
@@ -60,7 +63,14 @@ async fn totp_is_asked_after_the_password_and_a_code_works_once() {
     let post = |code: String| {
         let csrf = csrf.clone();
         let c = &c;
-        async move { c.http.post(c.url("/login/totp")).form(&[("_csrf", csrf.as_str()), ("code", code.as_str()), ("next", "/")]).send().await.unwrap() }
+        async move {
+            c.http
+                .post(c.url("/login/totp"))
+                .form(&[("_csrf", csrf.as_str()), ("code", code.as_str()), ("next", "/")])
+                .send()
+                .await
+                .unwrap()
+        }
     };
     let res = post("000000".into()).await;
     assert_eq!(res.status(), 401);
@@ -76,7 +86,13 @@ async fn totp_is_asked_after_the_password_and_a_code_works_once() {
     let other = s.client();
     let res = other.login("admin@example.jp", PASSWORD).await;
     let csrf2 = hidden(&res.text().await.unwrap(), "_csrf").unwrap();
-    let res = other.http.post(other.url("/login/totp")).form(&[("_csrf", csrf2.as_str()), ("code", code.as_str())]).send().await.unwrap();
+    let res = other
+        .http
+        .post(other.url("/login/totp"))
+        .form(&[("_csrf", csrf2.as_str()), ("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 401, "a TOTP code must work once");
 }
 
@@ -90,17 +106,36 @@ async fn forms_without_the_csrf_token_are_refused() {
     let res = c.http.post(c.url("/assets")).form(&form).send().await.unwrap();
     assert_eq!(res.status(), 403);
     assert!(res.text().await.unwrap().contains("フォームの有効期限が切れたか"));
-    let res = c.http.post(c.url("/assets")).form(&[("_csrf", "forged"), ("facility", "1"), ("name", "x"), ("category", "pc")]).send().await.unwrap();
+    let res = c
+        .http
+        .post(c.url("/assets"))
+        .form(&[("_csrf", "forged"), ("facility", "1"), ("name", "x"), ("category", "pc")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
     // A browser marking the post as cross-site is refused before any handler runs.
     let csrf = c.csrf("/assets/new").await;
-    let res = c.http.post(c.url("/assets")).header("sec-fetch-site", "cross-site")
-        .form(&[("_csrf", csrf.as_str()), ("facility", "1"), ("name", "x"), ("category", "pc")]).send().await.unwrap();
+    let res = c
+        .http
+        .post(c.url("/assets"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("_csrf", csrf.as_str()), ("facility", "1"), ("name", "x"), ("category", "pc")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
     let (_, list) = c.text("/assets").await;
     assert!(list.contains("条件に合う資産はありません"), "nothing was created");
     // The login form has its own token (there is no session yet).
-    let res = s.client().http.post(c.url("/login")).form(&[("email", "admin@example.jp"), ("password", PASSWORD)]).send().await.unwrap();
+    let res = s
+        .client()
+        .http
+        .post(c.url("/login"))
+        .form(&[("email", "admin@example.jp"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
 }
 

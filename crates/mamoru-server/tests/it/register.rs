@@ -13,12 +13,24 @@ async fn an_asset_is_created_edited_and_its_audit_entry_shows_before_and_after()
     let c = s.login("admin@example.jp").await;
 
     let res = c
-        .post_form("/assets/new", "/assets", &[
-            ("facility", "1"), ("name", "本館VPN装置"), ("category", "vpn"), ("vendor", "Fortinet"),
-            ("product", "FortiGate 60E"), ("version", "6.0.4"), ("cpe", "cpe:2.3:o:fortinet:fortios:6.0.4"),
-            ("ip", "203.0.113.10"), ("internet_facing", "yes"), ("remote_maintenance", "no"), ("no_active_scan", ""),
-            ("support_end", "2026-03-31"),
-        ])
+        .post_form(
+            "/assets/new",
+            "/assets",
+            &[
+                ("facility", "1"),
+                ("name", "本館VPN装置"),
+                ("category", "vpn"),
+                ("vendor", "Fortinet"),
+                ("product", "FortiGate 60E"),
+                ("version", "6.0.4"),
+                ("cpe", "cpe:2.3:o:fortinet:fortios:6.0.4"),
+                ("ip", "203.0.113.10"),
+                ("internet_facing", "yes"),
+                ("remote_maintenance", "no"),
+                ("no_active_scan", ""),
+                ("support_end", "2026-03-31"),
+            ],
+        )
         .await;
     assert_eq!(res.status(), 200);
     let id = id_in(res.url());
@@ -28,17 +40,30 @@ async fn an_asset_is_created_edited_and_its_audit_entry_shows_before_and_after()
 
     let page = format!("/assets/{id}/edit");
     let res = c
-        .post_form(&page, &format!("/assets/{id}"), &[
-            ("facility", "1"), ("name", "本館VPN装置"), ("category", "vpn"), ("vendor", "Fortinet"),
-            ("version", "6.0.18"), ("ip", "203.0.113.10"), ("internet_facing", "yes"), ("remote_maintenance", "no"),
-        ])
+        .post_form(
+            &page,
+            &format!("/assets/{id}"),
+            &[
+                ("facility", "1"),
+                ("name", "本館VPN装置"),
+                ("category", "vpn"),
+                ("vendor", "Fortinet"),
+                ("version", "6.0.18"),
+                ("ip", "203.0.113.10"),
+                ("internet_facing", "yes"),
+                ("remote_maintenance", "no"),
+            ],
+        )
         .await;
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().contains("6.0.18"));
 
     let (_, audit) = c.text("/audit?entity=asset").await;
     assert!(audit.contains("資産の更新") && audit.contains("資産の登録"), "{audit}");
-    assert!(audit.contains("<td class=\"before\">6.0.4</td>") && audit.contains("<td class=\"after\">6.0.18</td>"), "{audit}");
+    assert!(
+        audit.contains("<td class=\"before\">6.0.4</td>") && audit.contains("<td class=\"after\">6.0.18</td>"),
+        "{audit}"
+    );
     assert!(audit.contains("admin@example.jp"));
 }
 
@@ -49,14 +74,30 @@ async fn bad_fields_are_shown_next_to_the_field_and_nothing_is_stored() {
     s.user(org, "admin@example.jp", Role::Admin).await;
     let c = s.login("admin@example.jp").await;
     let res = c
-        .post_form("/assets/new", "/assets", &[
-            ("facility", "1"), ("name", ""), ("category", "vpn"), ("ip", "10.0.0.300"), ("cpe", "fortios"),
-            ("support_end", "2025-02-30"), ("internet_facing", "no"), ("remote_maintenance", "no"),
-        ])
+        .post_form(
+            "/assets/new",
+            "/assets",
+            &[
+                ("facility", "1"),
+                ("name", ""),
+                ("category", "vpn"),
+                ("ip", "10.0.0.300"),
+                ("cpe", "fortios"),
+                ("support_end", "2025-02-30"),
+                ("internet_facing", "no"),
+                ("remote_maintenance", "no"),
+            ],
+        )
         .await;
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
-    for expected in ["入力してください", "「10.0.0.300」はIPアドレスではありません", "CPE名が正しくありません", "日付として読めません", "aria-invalid=\"true\""] {
+    for expected in [
+        "入力してください",
+        "「10.0.0.300」はIPアドレスではありません",
+        "CPE名が正しくありません",
+        "日付として読めません",
+        "aria-invalid=\"true\"",
+    ] {
         assert!(html.contains(expected), "missing {expected:?}");
     }
     assert!(html.contains("value=\"10.0.0.300\""), "what was typed is kept");
@@ -64,7 +105,11 @@ async fn bad_fields_are_shown_next_to_the_field_and_nothing_is_stored() {
     assert!(list.contains("条件に合う資産はありません"));
 
     let res = c
-        .post_form("/facilities/new", "/facilities", &[("name", "さくら病院"), ("kind", "hospital"), ("beds", "12"), ("operator", "private")])
+        .post_form(
+            "/facilities/new",
+            "/facilities",
+            &[("name", "さくら病院"), ("kind", "hospital"), ("beds", "12"), ("operator", "private")],
+        )
         .await;
     assert!(res.text().await.unwrap().contains("病院の病床数は20〜9999床です"));
 }
@@ -76,18 +121,44 @@ async fn quotes_markup_and_sql_in_every_text_field_are_stored_and_shown_verbatim
     let admin = s.user(org, "admin@example.jp", Role::Admin).await;
     let c = s.login("admin@example.jp").await;
     let res = c
-        .post_form("/assets/new", "/assets", &[
-            ("facility", "1"), ("name", NASTY), ("category", "other"), ("vendor", NASTY), ("product", NASTY),
-            ("version", NASTY), ("location", NASTY), ("network_zone", NASTY), ("owner", NASTY), ("notes", NASTY),
-            ("internet_facing", "no"), ("remote_maintenance", "no"),
-        ])
+        .post_form(
+            "/assets/new",
+            "/assets",
+            &[
+                ("facility", "1"),
+                ("name", NASTY),
+                ("category", "other"),
+                ("vendor", NASTY),
+                ("product", NASTY),
+                ("version", NASTY),
+                ("location", NASTY),
+                ("network_zone", NASTY),
+                ("owner", NASTY),
+                ("notes", NASTY),
+                ("internet_facing", "no"),
+                ("remote_maintenance", "no"),
+            ],
+        )
         .await;
     let id = id_in(res.url());
     let html = res.text().await.unwrap();
     assert!(!html.contains("<b>tag</b>"), "markup must be escaped");
     assert!(html.contains("&#60;b&#62;tag&#60;/b&#62;"), "markup is shown as text");
-    let token = s.app.create_api_token(&mamoru_app::Principal { user_id: Some(admin), ..mamoru_app::Principal::cli(org) }, "t", None).await.unwrap();
-    let json: serde_json::Value = c.http.get(c.url(&format!("/api/v1/assets/{id}"))).bearer_auth(&token.token).send().await.unwrap().json().await.unwrap();
+    let token = s
+        .app
+        .create_api_token(&mamoru_app::Principal { user_id: Some(admin), ..mamoru_app::Principal::cli(org) }, "t", None)
+        .await
+        .unwrap();
+    let json: serde_json::Value = c
+        .http
+        .get(c.url(&format!("/api/v1/assets/{id}")))
+        .bearer_auth(&token.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     for field in ["name", "vendor", "product", "version", "location", "network_zone", "owner", "notes"] {
         assert_eq!(json[field], NASTY, "{field}");
     }
@@ -137,7 +208,19 @@ async fn roles_limit_what_a_user_can_do() {
     let staff = s.login("staff@example.jp").await;
     assert_eq!(staff.get("/assets/import").await.status(), 403, "staff do not import");
     assert_eq!(staff.get("/audit").await.status(), 403);
-    let res = staff.post_form("/assets/new", "/assets", &[("facility", "1"), ("name", "受付PC"), ("category", "pc"), ("internet_facing", "no"), ("remote_maintenance", "no")]).await;
+    let res = staff
+        .post_form(
+            "/assets/new",
+            "/assets",
+            &[
+                ("facility", "1"),
+                ("name", "受付PC"),
+                ("category", "pc"),
+                ("internet_facing", "no"),
+                ("remote_maintenance", "no"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), 200, "staff keep the register up to date");
 }
 
@@ -146,7 +229,14 @@ async fn a_facility_manager_sees_only_their_facility() {
     let s = server().await;
     let org = s.org("A", "みなと総合病院").await;
     let p = mamoru_app::Principal::cli(org);
-    let clinic = s.app.create_facility(&p, &mamoru_domain::FacilityInput { name: "みなと内科クリニック".into(), ..Default::default() }).await.unwrap();
+    let clinic = s
+        .app
+        .create_facility(
+            &p,
+            &mamoru_domain::FacilityInput { name: "みなと内科クリニック".into(), ..Default::default() },
+        )
+        .await
+        .unwrap();
     let csv = "施設,名称,種別\nみなと総合病院,病院PC,端末PC\nみなと内科クリニック,診療所PC,端末PC\n";
     s.app.import_register(&p, "r.csv", csv.as_bytes(), None).await.unwrap();
     s.user_with(org, "clinic@example.jp", &[Grant { role: Role::Manager, scope: Scope::Facility(clinic) }]).await;
@@ -169,10 +259,33 @@ async fn the_contact_chain_and_its_printable_chart() {
     let res = c.post_form("/parties/new", "/parties", &[("name", "厚生労働省 医政局"), ("kind", "mhlw")]).await;
     assert_eq!(res.status(), 200);
     let res = c
-        .post_form("/contacts/new", "/contacts", &[("party", "1"), ("facility", ""), ("name", "医療情報担当参事官室"), ("role", "report_to"), ("phone", "03-5253-1111"), ("order", "1")])
+        .post_form(
+            "/contacts/new",
+            "/contacts",
+            &[
+                ("party", "1"),
+                ("facility", ""),
+                ("name", "医療情報担当参事官室"),
+                ("role", "report_to"),
+                ("phone", "03-5253-1111"),
+                ("order", "1"),
+            ],
+        )
         .await;
     assert_eq!(res.status(), 200);
-    let res = c.post_form("/contacts/new", "/contacts", &[("party", ""), ("facility", "1"), ("name", "情報システム課"), ("role", "first_contact"), ("email", "not-an-email")]).await;
+    let res = c
+        .post_form(
+            "/contacts/new",
+            "/contacts",
+            &[
+                ("party", ""),
+                ("facility", "1"),
+                ("name", "情報システム課"),
+                ("role", "first_contact"),
+                ("email", "not-an-email"),
+            ],
+        )
+        .await;
     assert!(res.text().await.unwrap().contains("メールアドレスではありません"));
 
     let (status, chart) = c.text("/contacts/chart?facility=1").await;

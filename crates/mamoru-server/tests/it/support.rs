@@ -34,7 +34,12 @@ impl Server {
     /// An organisation with one facility; returns the organisation.
     pub(crate) async fn org(&self, name: &str, facility: &str) -> OrgId {
         let org = self.app.create_org(name).await.unwrap();
-        let input = mamoru_domain::FacilityInput { name: facility.into(), kind: "病院".into(), beds: "200".into(), ..Default::default() };
+        let input = mamoru_domain::FacilityInput {
+            name: facility.into(),
+            kind: "病院".into(),
+            beds: "200".into(),
+            ..Default::default()
+        };
         self.app.create_facility(&Principal::cli(org), &input).await.unwrap();
         org
     }

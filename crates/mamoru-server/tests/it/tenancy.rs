@@ -17,7 +17,12 @@ async fn another_organisations_records_are_not_found() {
     let facility = s.app.facilities(&pa).await.unwrap()[0].id;
 
     let c = s.login("b@example.jp").await;
-    for path in [format!("/assets/{asset}"), format!("/assets/{asset}/edit"), format!("/facilities/{facility}"), format!("/contacts?facility={facility}")] {
+    for path in [
+        format!("/assets/{asset}"),
+        format!("/assets/{asset}/edit"),
+        format!("/facilities/{facility}"),
+        format!("/contacts?facility={facility}"),
+    ] {
         assert_eq!(c.get(&path).await.status(), 404, "{path}");
     }
     let res = c.post_form("/assets/new", &format!("/assets/{asset}/delete"), &[]).await;
@@ -27,7 +32,11 @@ async fn another_organisations_records_are_not_found() {
     let (_, audit) = c.text("/audit").await;
     assert!(!audit.contains("A-VPN") && !audit.contains("A病院"), "{audit}");
 
-    let token = s.app.create_api_token(&mamoru_app::Principal { user_id: Some(b_admin), ..mamoru_app::Principal::cli(b) }, "t", None).await.unwrap();
+    let token = s
+        .app
+        .create_api_token(&mamoru_app::Principal { user_id: Some(b_admin), ..mamoru_app::Principal::cli(b) }, "t", None)
+        .await
+        .unwrap();
     let api = |path: String| {
         let c = &c;
         let token = token.token.clone();

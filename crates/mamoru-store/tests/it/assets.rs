@@ -36,7 +36,7 @@ async fn quotes_and_sql_are_stored_verbatim() {
         let (org, f) = org_with_facility(s, "A", "O'Brien's \"Clinic\"; DROP TABLE assets;--").await;
         let nasty = "x'); DELETE FROM assets; -- \"quoted\" \\ %_";
         let mut d = draft(nasty, "その他", nasty, nasty);
-        d.notes = Some(format!("{nasty}\n改行も")); 
+        d.notes = Some(format!("{nasty}\n改行も"));
         let id = s.create_asset(org, &new_asset(f, d.clone()), &actor()).await.unwrap();
         assert_eq!(s.asset(org, id).await.unwrap().draft, d, "{}", t.name);
         let q = AssetQuery { text: Some("%_".into()), ..Default::default() };

@@ -1,5 +1,5 @@
-use mamoru_store::AuditQuery;
 use super::support::{actor, draft, each_backend, new_asset, org_with_facility, raw_execute};
+use mamoru_store::AuditQuery;
 
 #[tokio::test]
 async fn every_change_is_logged_with_before_and_after() {

@@ -19,16 +19,26 @@ async fn the_chain_is_in_order_and_per_facility() {
         let s = &t.store;
         let (org, hospital) = org_with_facility(s, "A", "病院").await;
         let clinic = s
-            .create_facility(org, &mamoru_domain::FacilityDraft { name: "診療所".into(), ..Default::default() }, &actor())
+            .create_facility(
+                org,
+                &mamoru_domain::FacilityDraft { name: "診療所".into(), ..Default::default() },
+                &actor(),
+            )
             .await
             .unwrap();
         let mhlw = s
             .create_party(org, &PartyDraft { name: "厚生労働省".into(), kind: PartyKind::Mhlw, notes: None }, &actor())
             .await
             .unwrap();
-        s.create_contact(org, Some(mhlw), None, &contact("医療情報担当参事官室", "報告先", "1"), &actor()).await.unwrap();
-        s.create_contact(org, None, Some(hospital), &contact("情報システム課 山田", "第一報", "2"), &actor()).await.unwrap();
-        s.create_contact(org, None, Some(hospital), &contact("情報システム課 佐藤", "第一報", "1"), &actor()).await.unwrap();
+        s.create_contact(org, Some(mhlw), None, &contact("医療情報担当参事官室", "報告先", "1"), &actor())
+            .await
+            .unwrap();
+        s.create_contact(org, None, Some(hospital), &contact("情報システム課 山田", "第一報", "2"), &actor())
+            .await
+            .unwrap();
+        s.create_contact(org, None, Some(hospital), &contact("情報システム課 佐藤", "第一報", "1"), &actor())
+            .await
+            .unwrap();
         let c = s.create_contact(org, None, Some(clinic), &contact("院長", "管理者", "1"), &actor()).await.unwrap();
 
         let chain = s.contact_chain(org, Some(hospital)).await.unwrap();

@@ -20,10 +20,12 @@ async fn a_newer_schema_is_refused() {
     Store::open(&loc).await.unwrap().close().await;
     let url = format!("sqlite://{}", dir.path().join("mamoru.db").display());
     let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
-    sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (999, '0999_future', 'x', 'now')")
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    sqlx::query(
+        "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (999, '0999_future', 'x', 'now')",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
     conn.close().await.unwrap();
     let err = Store::open(&loc).await.unwrap_err();
     assert!(matches!(err, Error::SchemaTooNew { found: 999, .. }), "{err}");
@@ -49,4 +51,3 @@ async fn a_bad_url_is_named() {
     assert!(err.to_string().contains("mysql://root:***@db/mamoru"), "{err}");
     assert!(!err.to_string().contains("secret"));
 }
-

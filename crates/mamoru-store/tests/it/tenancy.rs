@@ -23,14 +23,26 @@ async fn organisations_never_see_each_other() {
         not_found(s.asset(b, asset).await.map(drop), "read asset");
         not_found(s.facility(b, fa).await.map(drop), "read facility");
         not_found(s.party(b, party).await.map(drop), "read party");
-        not_found(s.update_asset(b, asset, &new_asset(fb, draft("x", "その他", "", "")), &actor()).await, "update asset");
+        not_found(
+            s.update_asset(b, asset, &new_asset(fb, draft("x", "その他", "", "")), &actor()).await,
+            "update asset",
+        );
         not_found(s.delete_asset(b, asset, &actor()).await, "delete asset");
         // B cannot put an asset into A's facility, nor name A's vendor.
-        not_found(s.create_asset(b, &new_asset(fa, draft("x", "その他", "", "")), &actor()).await.map(drop), "asset in A's facility");
+        not_found(
+            s.create_asset(b, &new_asset(fa, draft("x", "その他", "", "")), &actor()).await.map(drop),
+            "asset in A's facility",
+        );
         let mut with_a_vendor = new_asset(fb, draft("x", "その他", "", ""));
         with_a_vendor.maintenance_vendor = Some(party);
         not_found(s.create_asset(b, &with_a_vendor, &actor()).await.map(drop), "A's vendor");
-        let contact = ContactDraft::parse(&ContactInput { name: "x".into(), role: "報告先".into(), phone: "1".into(), ..Default::default() }).unwrap();
+        let contact = ContactDraft::parse(&ContactInput {
+            name: "x".into(),
+            role: "報告先".into(),
+            phone: "1".into(),
+            ..Default::default()
+        })
+        .unwrap();
         not_found(s.create_contact(b, Some(party), None, &contact, &actor()).await.map(drop), "contact of A's party");
 
         assert_eq!(s.list_assets(b, &AssetQuery::default()).await.unwrap().1, 0);

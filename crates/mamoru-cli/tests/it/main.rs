@@ -1,0 +1,8 @@
+//! Tests of the `mamoru` binary itself: each runs the built binary in its own directory.
+
+mod demo;
+mod help;
+mod inventory;
+mod support;
+mod tidy;
+mod user;
