@@ -157,7 +157,8 @@ impl Store {
     pub async fn create_asset(&self, org: OrgId, asset: &NewAsset, actor: &Actor) -> Result<AssetId> {
         let mut tx = self.pool.write().await?;
         check_refs(&mut tx, org, asset).await?;
-        let id = insert(&mut tx, org, asset, actor).await?;
+        let (id, change) = insert(&mut tx, org, asset).await?;
+        append(&mut tx, Some(org), actor, change).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -167,7 +168,8 @@ impl Store {
         let mut tx = self.pool.write().await?;
         check_refs(&mut tx, org, asset).await?;
         let before = get(&mut tx, org, id).await?;
-        update(&mut tx, org, &before, asset, actor).await?;
+        let change = update(&mut tx, org, &before, asset).await?;
+        append(&mut tx, Some(org), actor, change).await?;
         tx.commit().await
     }
 
@@ -290,7 +292,8 @@ async fn check_refs(tx: &mut Tx, org: OrgId, asset: &NewAsset) -> Result<()> {
     Ok(())
 }
 
-pub(crate) async fn insert(tx: &mut Tx, org: OrgId, asset: &NewAsset, actor: &Actor) -> Result<AssetId> {
+/// Inserts an asset and returns the audit entry to record for it.
+pub(crate) async fn insert(tx: &mut Tx, org: OrgId, asset: &NewAsset) -> Result<(AssetId, Change)> {
     let t = now();
     let row = tx
         .fetch_one(
@@ -314,11 +317,11 @@ pub(crate) async fn insert(tx: &mut Tx, org: OrgId, asset: &NewAsset, actor: &Ac
         before: None,
         after: Some(snapshot(asset)),
     };
-    append(tx, Some(org), actor, change).await?;
-    Ok(id)
+    Ok((id, change))
 }
 
-pub(crate) async fn update(tx: &mut Tx, org: OrgId, before: &Asset, asset: &NewAsset, actor: &Actor) -> Result<()> {
+/// Updates an asset and returns the audit entry to record for it.
+pub(crate) async fn update(tx: &mut Tx, org: OrgId, before: &Asset, asset: &NewAsset) -> Result<Change> {
     tx.execute(
         "UPDATE assets SET facility_id = $1, name = $2, category = $3, vendor = $4, product = $5, version = $6, cpe = $7,
             ip = $8, location = $9, network_zone = $10, internet_facing = $11, remote_maintenance = $12,
@@ -339,7 +342,7 @@ pub(crate) async fn update(tx: &mut Tx, org: OrgId, before: &Asset, asset: &NewA
         before: Some(snapshot(&new_asset(before))),
         after: Some(snapshot(asset)),
     };
-    append(tx, Some(org), actor, change).await
+    Ok(change)
 }
 
 async fn get(ex: &mut impl Exec, org: OrgId, id: AssetId) -> Result<Asset> {

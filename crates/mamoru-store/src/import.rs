@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::Store;
 use crate::assets::{COLUMNS, NewAsset, asset_from_row, insert, new_asset, update};
-use crate::audit::{Actor, Change, append};
+use crate::audit::{Actor, Change, append, append_all};
 use crate::db::{Exec, Tx, args};
 use crate::error::Result;
 use crate::{facilities, parties};
@@ -82,6 +82,9 @@ async fn import(
 ) -> Result<ImportSummary> {
     let has = |field: &str| columns.contains(&field);
     let mut summary = ImportSummary::default();
+    // Asset audit entries are written together at the end, many per statement: one
+    // statement per row would double the cost of a large import.
+    let mut changes: Vec<Change> = Vec::new();
     // Load once what the entries refer to, so each entry costs one write at most.
     let mut facilities: HashMap<String, FacilityId> = HashMap::new();
     let sql = "SELECT id, name FROM facilities WHERE org_id = $1";
@@ -140,15 +143,16 @@ async fn import(
                 if new_asset(old) == new {
                     summary.unchanged += 1;
                 } else {
-                    update(tx, org, old, &new, actor).await?;
+                    changes.push(update(tx, org, old, &new).await?);
                     summary.updated += 1;
                 }
             }
             None => {
-                insert(tx, org, &new, actor).await?;
+                changes.push(insert(tx, org, &new).await?.1);
                 summary.created += 1;
             }
         }
     }
+    append_all(tx, Some(org), actor, changes).await?;
     Ok(summary)
 }

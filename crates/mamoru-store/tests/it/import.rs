@@ -29,6 +29,11 @@ async fn import_creates_then_updates_never_duplicates() {
         let kinds: Vec<_> = s.facilities(org).await.unwrap().iter().map(|f| f.draft.kind.map(|k| k.code())).collect();
         assert_eq!(kinds, [Some("visiting_nurse"), Some("hospital")]);
 
+        let q = mamoru_store::AuditQuery { entity: Some("asset".into()), ..Default::default() };
+        let log = s.audit_entries(org, &q).await.unwrap();
+        assert_eq!(log.len(), 3, "one audit entry per asset");
+        assert!(log.iter().all(|e| e.action == "asset.create" && e.after.is_some() && e.entity_id.is_some()));
+
         let again = s.import_register(org, &file, &REGISTER_FIELDS, "register.csv", &actor(), false).await.unwrap();
         assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 3));
         assert!(again.facilities_created.is_empty() && again.vendors_created.is_empty());

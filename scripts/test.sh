@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs Mamoru's whole test suite, the same locally and in CI:
+#   formatting and lints, every crate's tests (the store suite on SQLite and on a real
+#   PostgreSQL server started here on a free port), and the browser tests in Chromium.
+# It installs what it needs (PostgreSQL, Chromium, playwright-core) when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/lib/deps.sh
+
+# shellcheck source=lib/postgres.sh
+source scripts/lib/postgres.sh
+pg_start
+trap pg_stop EXIT
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "format"
+cargo fmt --all --check
+
+step "lints"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "tests (SQLite and PostgreSQL at ${MAMORU_TEST_POSTGRES_URL})"
+cargo test --workspace --locked
+
+step "browser tests (Chromium)"
+(cd tests/e2e && npm ci --no-audit --no-fund --silent && node --test)
+
+step "all tests passed"
