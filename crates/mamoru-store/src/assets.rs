@@ -267,16 +267,7 @@ impl Store {
 
 /// The facility and vendors an asset names must belong to the same organisation.
 async fn check_refs(tx: &mut Tx, org: OrgId, asset: &NewAsset) -> Result<()> {
-    let n = tx
-        .fetch_one(
-            "SELECT COUNT(*) AS n FROM facilities WHERE org_id = $1 AND id = $2".into(),
-            args![org.get(), asset.facility_id.get()],
-        )
-        .await?
-        .int("n")?;
-    if n == 0 {
-        return Err(Error::NotFound { what: "facility" });
-    }
+    crate::facilities::ensure_in_org(tx, org, asset.facility_id).await?;
     for party in [asset.maintenance_vendor, asset.remote_vendor].into_iter().flatten() {
         let n = tx
             .fetch_one(

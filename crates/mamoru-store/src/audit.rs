@@ -52,27 +52,7 @@ pub(crate) struct Change {
 
 /// Appends an entry inside the caller's transaction.
 pub(crate) async fn append(tx: &mut Tx, org: Option<OrgId>, actor: &Actor, change: Change) -> Result<()> {
-    tx.execute(
-        "INSERT INTO audit_log (org_id, at, actor_user_id, actor, origin, action, entity, entity_id, facility_id, summary, before_json, after_json)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-            .into(),
-        args![
-            org.map(OrgId::get),
-            now(),
-            actor.user_id.map(UserId::get),
-            actor.name.as_str(),
-            actor.origin.as_str(),
-            change.action,
-            change.entity,
-            change.entity_id,
-            change.facility_id.map(FacilityId::get),
-            change.summary,
-            change.before.map(|v| v.to_string()),
-            change.after.map(|v| v.to_string()),
-        ],
-    )
-    .await?;
-    Ok(())
+    append_all(tx, org, actor, vec![change]).await
 }
 
 /// Appends many entries inside the caller's transaction, several per statement.

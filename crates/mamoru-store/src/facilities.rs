@@ -110,6 +110,19 @@ pub(crate) async fn insert(tx: &mut Tx, org: OrgId, draft: &FacilityDraft, actor
     Ok(id)
 }
 
+/// Fails with `NotFound` unless `id` is a facility of `org`: references from other records
+/// (assets, contacts, grants) must stay inside the organisation.
+pub(crate) async fn ensure_in_org(ex: &mut impl Exec, org: OrgId, id: FacilityId) -> Result<()> {
+    let n = ex
+        .fetch_one(
+            "SELECT COUNT(*) AS n FROM facilities WHERE org_id = $1 AND id = $2".into(),
+            args![org.get(), id.get()],
+        )
+        .await?
+        .int("n")?;
+    if n == 0 { Err(Error::NotFound { what: "facility" }) } else { Ok(()) }
+}
+
 async fn get(ex: &mut impl Exec, org: OrgId, id: FacilityId) -> Result<Facility> {
     let sql = format!("SELECT {COLUMNS} FROM facilities WHERE org_id = $1 AND id = $2");
     let row = ex.fetch_optional(sql.into(), args![org.get(), id.get()]).await?;

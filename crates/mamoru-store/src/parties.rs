@@ -190,16 +190,7 @@ async fn check_refs(tx: &mut Tx, org: OrgId, party: Option<PartyId>, facility: O
         get_party(tx, org, p).await?;
     }
     if let Some(f) = facility {
-        let n = tx
-            .fetch_one(
-                "SELECT COUNT(*) AS n FROM facilities WHERE org_id = $1 AND id = $2".into(),
-                args![org.get(), f.get()],
-            )
-            .await?
-            .int("n")?;
-        if n == 0 {
-            return Err(Error::NotFound { what: "facility" });
-        }
+        crate::facilities::ensure_in_org(tx, org, f).await?;
     }
     Ok(())
 }

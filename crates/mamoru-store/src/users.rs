@@ -282,16 +282,7 @@ async fn grants(ex: &mut impl Exec, user: UserId) -> Result<Vec<Grant>> {
 async fn check_grants(tx: &mut Tx, org: OrgId, grants: &[Grant]) -> Result<()> {
     for g in grants {
         if let Scope::Facility(f) = g.scope {
-            let n = tx
-                .fetch_one(
-                    "SELECT COUNT(*) AS n FROM facilities WHERE org_id = $1 AND id = $2".into(),
-                    args![org.get(), f.get()],
-                )
-                .await?
-                .int("n")?;
-            if n == 0 {
-                return Err(Error::NotFound { what: "facility" });
-            }
+            crate::facilities::ensure_in_org(tx, org, f).await?;
         }
     }
     Ok(())

@@ -63,8 +63,15 @@ pub(crate) fn server_config(
         CookieSecure::Never => false,
         CookieSecure::Auto => !addr.ip().is_loopback(),
     };
-    if !secure_cookies && !addr.ip().is_loopback() {
-        tracing::warn!("cookies are not marked Secure on a non-loopback address: put an HTTPS proxy in front");
+    match (secure_cookies, addr.ip().is_loopback()) {
+        (false, false) => {
+            tracing::warn!("cookies are not marked Secure on a non-loopback address: put an HTTPS proxy in front")
+        }
+        (true, false) => tracing::warn!(
+            "cookies are marked Secure, so browsers keep them only over HTTPS: serve behind an HTTPS proxy, \
+             or pass --cookie-secure never for plain HTTP inside a trusted network"
+        ),
+        _ => {}
     }
     Ok(ServerConfig { secure_cookies, max_upload: max_mib.max(1) * 1024 * 1024 })
 }

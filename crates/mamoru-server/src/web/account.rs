@@ -14,7 +14,7 @@ use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::web::context::Viewer;
-use crate::web::forms::check_csrf;
+use crate::web::forms::{CsrfOnly, Done, check_csrf};
 use crate::web::render::{FormErrors, Layout, page};
 
 #[derive(Template)]
@@ -40,11 +40,6 @@ struct TotpPage {
     qr_svg: String,
     error: String,
     errors: FormErrors,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct Done {
-    done: Option<String>,
 }
 
 async fn account_page(
@@ -153,12 +148,6 @@ pub(crate) async fn totp(
     Query(q): Query<TotpQuery>,
 ) -> Result<Response, WebError> {
     totp_page(&v, &state, q.required.is_some(), String::new(), FormErrors::default()).await
-}
-
-#[derive(Deserialize)]
-pub(crate) struct CsrfOnly {
-    #[serde(default, rename = "_csrf")]
-    csrf: String,
 }
 
 /// `POST /account/totp/begin`: a new secret, shown as a QR code.

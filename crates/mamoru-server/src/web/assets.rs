@@ -15,7 +15,7 @@ use crate::error::WebError;
 use crate::i18n::{Tr, today};
 use crate::state::AppState;
 use crate::web::context::{Viewer, encode};
-use crate::web::forms::{check_csrf, opt_id};
+use crate::web::forms::{CsrfOnly, Done, check_csrf, opt_id};
 use crate::web::render::{FormErrors, Layout, page};
 
 /// Page sizes offered.
@@ -184,11 +184,6 @@ struct ShowPage {
     can_delete: bool,
     can_audit: bool,
     today: jiff::civil::Date,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct Done {
-    done: Option<String>,
 }
 
 /// `GET /assets/{id}`.
@@ -430,12 +425,6 @@ pub(crate) async fn update(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-#[derive(Deserialize)]
-pub(crate) struct CsrfOnly {
-    #[serde(default, rename = "_csrf")]
-    csrf: String,
 }
 
 /// `POST /assets/{id}/delete`.

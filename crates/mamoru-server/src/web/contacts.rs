@@ -17,7 +17,7 @@ use crate::error::WebError;
 use crate::i18n::{Tr, today};
 use crate::state::AppState;
 use crate::web::context::Viewer;
-use crate::web::forms::{check_csrf, opt_id};
+use crate::web::forms::{CsrfOnly, check_csrf, opt_id};
 use crate::web::render::{FormErrors, Layout, page};
 
 #[derive(Template)]
@@ -300,12 +300,6 @@ pub(crate) async fn update(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-#[derive(Deserialize)]
-pub(crate) struct CsrfOnly {
-    #[serde(default, rename = "_csrf")]
-    csrf: String,
 }
 
 /// `POST /contacts/{id}/delete`.

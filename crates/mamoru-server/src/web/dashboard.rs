@@ -4,12 +4,12 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use mamoru_app::inventory::Dashboard;
-use serde::Deserialize;
 
 use crate::error::WebError;
 use crate::i18n::{Tr, today};
 use crate::state::AppState;
 use crate::web::context::Viewer;
+use crate::web::forms::Done;
 use crate::web::render::{Layout, page};
 
 #[derive(Template)]
@@ -18,11 +18,6 @@ struct DashboardPage {
     tr: Tr,
     layout: Layout,
     d: Dashboard,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct Done {
-    done: Option<String>,
 }
 
 /// `GET /`.

@@ -15,7 +15,7 @@ use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::web::context::Viewer;
-use crate::web::forms::check_csrf;
+use crate::web::forms::{CsrfOnly, Done, check_csrf};
 use crate::web::render::{FormErrors, Layout, page};
 
 #[derive(Template)]
@@ -50,11 +50,6 @@ struct FormPage {
     kinds: &'static [FacilityKind],
     operators: &'static [Operator],
     prefectures: Vec<Prefecture>,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct Done {
-    done: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -195,12 +190,6 @@ pub(crate) async fn update(
         ),
         Err(e) => Err(e.into()),
     }
-}
-
-#[derive(Deserialize)]
-pub(crate) struct CsrfOnly {
-    #[serde(default, rename = "_csrf")]
-    csrf: String,
 }
 
 /// `POST /facilities/{id}/delete`.

@@ -1,5 +1,7 @@
 //! Form helpers: the CSRF check every state-changing form goes through, and parsing ids.
 
+use serde::Deserialize;
+
 use crate::error::WebError;
 use crate::web::context::Viewer;
 
@@ -15,4 +17,17 @@ pub(crate) fn opt_id(s: &str) -> Result<Option<i64>, WebError> {
         return Ok(None);
     }
     s.parse().map(Some).map_err(|_| WebError::BadRequest(format!("not an id: {s:?}")))
+}
+
+/// A form that carries nothing but its CSRF token (delete, revoke, reset buttons).
+#[derive(Deserialize)]
+pub(crate) struct CsrfOnly {
+    #[serde(default, rename = "_csrf")]
+    pub(crate) csrf: String,
+}
+
+/// The `done=` parameter a page gets after a redirect, naming the confirmation to show.
+#[derive(Deserialize)]
+pub(crate) struct Done {
+    pub(crate) done: Option<String>,
 }

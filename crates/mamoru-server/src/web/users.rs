@@ -17,7 +17,7 @@ use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::web::context::Viewer;
-use crate::web::forms::check_csrf;
+use crate::web::forms::{CsrfOnly, Done, check_csrf};
 use crate::web::render::{FormErrors, Layout, page};
 
 #[derive(Template)]
@@ -46,11 +46,6 @@ struct FormPage {
     errors: FormErrors,
     user_id: i64,
     new_password: String,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct Done {
-    done: Option<String>,
 }
 
 /// `GET /users`.
@@ -218,12 +213,6 @@ pub(crate) async fn update(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-#[derive(Deserialize)]
-pub(crate) struct CsrfOnly {
-    #[serde(default, rename = "_csrf")]
-    csrf: String,
 }
 
 /// `POST /users/{id}/reset-password`: shows the new password once.
