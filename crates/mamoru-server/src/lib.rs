@@ -26,8 +26,8 @@ pub use state::{AppState, ServerConfig};
 /// Builds the whole router: web pages, static files, the REST API and `/healthz`.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .merge(web::routes())
-        .nest("/api/v1", api::routes())
+        .merge(web::routes(state.config.max_upload))
+        .nest("/api/v1", api::routes(state.config.max_upload))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
         .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(tower_http::request_id::MakeRequestUuid))

@@ -1,6 +1,7 @@
 //! `/api/v1/assets`: the register, one asset at a time or a whole file.
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -159,15 +160,15 @@ pub(crate) async fn import(
     ApiUser(p): ApiUser,
     State(state): State<AppState>,
     Query(q): Query<ImportQuery>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<axum::Json<ImportResult>, ApiError> {
-    if body.len() > state.config.max_upload {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            format!("the file is over {} bytes", state.config.max_upload),
-        ));
-    }
+    // The route's body limit stops a large upload before it is buffered; say so in our format.
+    let body = body.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new(e.status(), "too_large", format!("the file is over {} bytes", state.config.max_upload))
+        }
+        status => ApiError::new(status, "invalid", e.body_text()),
+    })?;
     let name = q.file_name.unwrap_or_else(|| "upload.csv".into());
     let facility = q.facility_id.map(FacilityId::new);
     let summary = if q.dry_run {

@@ -15,14 +15,15 @@ use axum::routing::{get, post};
 
 use crate::state::AppState;
 
-pub(crate) fn routes() -> Router<AppState> {
+/// The API's routes; `max_upload` bounds the body of a register import.
+pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi::document))
         .route("/me", get(people::me))
         .route("/facilities", get(facilities::list).post(facilities::create))
         .route("/facilities/{id}", get(facilities::get).put(facilities::update).delete(facilities::delete))
         .route("/assets", get(inventory::list).post(inventory::create))
-        .route("/assets/import", post(inventory::import).layer(DefaultBodyLimit::disable()))
+        .route("/assets/import", post(inventory::import).layer(DefaultBodyLimit::max(max_upload)))
         .route("/assets/{id}", get(inventory::get).put(inventory::update).delete(inventory::delete))
         .route("/parties", get(people::parties).post(people::create_party))
         .route("/parties/{id}", axum::routing::put(people::update_party).delete(people::delete_party))

@@ -20,8 +20,8 @@ use axum::routing::{get, post};
 
 use crate::state::AppState;
 
-/// Every page, static file and `/healthz`.
-pub(crate) fn routes() -> Router<AppState> {
+/// Every page, static file and `/healthz`; `max_upload` bounds a register upload.
+pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
     Router::new()
         .route("/healthz", get(statics::healthz))
         .route("/static/app.css", get(statics::css))
@@ -39,7 +39,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/assets", get(assets::list).post(assets::create))
         .route("/assets/new", get(assets::new))
         .route("/assets/export", get(import::export))
-        .route("/assets/import", get(import::form).post(import::upload).layer(DefaultBodyLimit::disable()))
+        .route(
+            "/assets/import",
+            // The form's other fields are small; the file itself is checked while it streams in.
+            get(import::form).post(import::upload).layer(DefaultBodyLimit::max(max_upload + 64 * 1024)),
+        )
         .route("/assets/import/confirm", post(import::confirm))
         .route("/assets/import/template.csv", get(import::template))
         .route("/assets/{id}", get(assets::show).post(assets::update))

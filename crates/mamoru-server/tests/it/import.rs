@@ -120,6 +120,8 @@ async fn an_oversized_upload_is_refused() {
         .await
         .unwrap();
     assert_eq!(res.status(), 413);
+    let err: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(err["error"], "too_large", "the API answers in its own format");
 }
 
 #[tokio::test]
