@@ -65,11 +65,19 @@ impl App {
         bytes: &[u8],
         default_facility: Option<FacilityId>,
     ) -> Result<ImportSummary> {
-        let preview = self.import_inner(p, file_name, bytes, default_facility, false).await?;
-        match preview.summary {
-            Some(summary) if preview.errors.is_empty() => Ok(summary),
-            _ => Err(Error::Rejected { file: file_name.to_owned(), errors: preview.errors }),
-        }
+        accepted(self.import_inner(p, file_name, bytes, default_facility, false).await?)
+    }
+
+    /// Like [`App::import_register`], but changes nothing: what the import would do, or the
+    /// same [`Error::Rejected`].
+    pub async fn check_import(
+        &self,
+        p: &Principal,
+        file_name: &str,
+        bytes: &[u8],
+        default_facility: Option<FacilityId>,
+    ) -> Result<ImportSummary> {
+        accepted(self.import_inner(p, file_name, bytes, default_facility, true).await?)
     }
 
     async fn import_inner(
@@ -80,7 +88,7 @@ impl App {
         default_facility: Option<FacilityId>,
         dry_run: bool,
     ) -> Result<Preview> {
-        if matches!(p.facilities_for(Action::ImportInventory), mamoru_domain::Visible::Only(ref v) if v.is_empty()) {
+        if !p.can_anywhere(Action::ImportInventory) {
             return Err(Error::Forbidden);
         }
         let facilities = self.store.facilities(p.org).await?;
@@ -182,5 +190,13 @@ impl App {
                 return Ok(rows);
             }
         }
+    }
+}
+
+/// The summary of a file without bad rows; otherwise every bad row, as a refusal.
+fn accepted(preview: Preview) -> Result<ImportSummary> {
+    match preview.summary {
+        Some(summary) if preview.errors.is_empty() => Ok(summary),
+        _ => Err(Error::Rejected { file: preview.file_name, errors: preview.errors }),
     }
 }

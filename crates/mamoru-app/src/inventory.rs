@@ -100,6 +100,12 @@ impl App {
         Ok(self.store.list_assets(p.org, &query).await?)
     }
 
+    /// Assets per category in one facility.
+    pub async fn facility_asset_counts(&self, p: &Principal, id: FacilityId) -> Result<Vec<CategoryCount>> {
+        self.facility(p, id).await?;
+        Ok(self.store.asset_counts(p.org, Some(&[id])).await?)
+    }
+
     /// One asset with its facility and vendors.
     pub async fn asset(&self, p: &Principal, id: AssetId) -> Result<AssetView> {
         let asset = self.store.asset(p.org, id).await?;

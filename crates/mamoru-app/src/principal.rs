@@ -58,6 +58,12 @@ impl Principal {
         access::facilities_for(&self.grants, action)
     }
 
+    /// Whether the principal may do `action` on at least one facility (for showing a menu
+    /// entry or a button before a facility is chosen).
+    pub fn can_anywhere(&self, action: Action) -> bool {
+        self.grants.iter().any(|g| g.role.permits(action))
+    }
+
     /// The facilities the principal may see, as a store filter (`None`: all).
     pub fn visible(&self) -> Option<Vec<FacilityId>> {
         match self.facilities_for(Action::ViewInventory) {

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::Store;
 use crate::audit::{Actor, Change, append};
-use crate::db::{Arg, Exec, Row, Tx, args};
+use crate::db::{Arg, Exec, Row, Tx, and_in, args, bind};
 use crate::error::{Error, Result};
 use crate::time::{now, parse_opt_date, parse_ts};
 
@@ -269,16 +269,7 @@ impl Store {
 async fn check_refs(tx: &mut Tx, org: OrgId, asset: &NewAsset) -> Result<()> {
     crate::facilities::ensure_in_org(tx, org, asset.facility_id).await?;
     for party in [asset.maintenance_vendor, asset.remote_vendor].into_iter().flatten() {
-        let n = tx
-            .fetch_one(
-                "SELECT COUNT(*) AS n FROM parties WHERE org_id = $1 AND id = $2".into(),
-                args![org.get(), party.get()],
-            )
-            .await?
-            .int("n")?;
-        if n == 0 {
-            return Err(Error::NotFound { what: "vendor" });
-        }
+        crate::parties::get_party(tx, org, party).await?;
     }
     Ok(())
 }
@@ -355,29 +346,20 @@ pub(crate) fn new_asset(a: &Asset) -> NewAsset {
 fn list_filter(org: OrgId, q: &AssetQuery) -> (String, Vec<Arg>) {
     let mut sql = String::from("a.org_id = $1");
     let mut params = args![org.get()];
-    let param = |params: &mut Vec<Arg>, v: Arg| {
-        params.push(v);
-        format!("${}", params.len())
-    };
     if let Some(visible) = &q.visible {
-        if visible.is_empty() {
-            sql.push_str(" AND FALSE");
-        } else {
-            let list: Vec<String> = visible.iter().map(|f| param(&mut params, f.get().into())).collect();
-            sql.push_str(&format!(" AND a.facility_id IN ({})", list.join(", ")));
-        }
+        sql.push_str(&and_in(&mut params, "a.facility_id", visible.iter().map(|f| f.get())));
     }
     if let Some(f) = q.facility {
-        sql.push_str(&format!(" AND a.facility_id = {}", param(&mut params, f.get().into())));
+        sql.push_str(&format!(" AND a.facility_id = {}", bind(&mut params, f.get())));
     }
     if let Some(c) = q.category {
-        sql.push_str(&format!(" AND a.category = {}", param(&mut params, c.code().into())));
+        sql.push_str(&format!(" AND a.category = {}", bind(&mut params, c.code())));
     }
     if let Some(inet) = q.internet_facing {
-        sql.push_str(&format!(" AND a.internet_facing = {}", param(&mut params, inet.into())));
+        sql.push_str(&format!(" AND a.internet_facing = {}", bind(&mut params, inet)));
     }
     if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let p = param(&mut params, format!("%{}%", escape_like(&text.to_lowercase())).into());
+        let p = bind(&mut params, format!("%{}%", escape_like(&text.to_lowercase())));
         let cols = [
             "a.name",
             "a.vendor",

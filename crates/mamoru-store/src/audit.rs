@@ -10,7 +10,7 @@ use mamoru_domain::{FacilityId, OrgId, UserId};
 use serde_json::Value;
 
 use crate::Store;
-use crate::db::{Exec, Row, Sql, Tx, args};
+use crate::db::{Exec, Row, Sql, Tx, and_in, args, bind};
 use crate::error::Result;
 use crate::time::{now, parse_ts};
 
@@ -164,38 +164,23 @@ impl Store {
         );
         let mut params = args![org.get()];
         if let Some(facilities) = &query.facilities {
-            // Fixed SQL: one placeholder per id.
-            let list: Vec<String> = facilities
-                .iter()
-                .map(|f| {
-                    params.push(f.get().into());
-                    format!("${}", params.len())
-                })
-                .collect();
-            if list.is_empty() {
-                sql.push_str(" AND FALSE");
-            } else {
-                sql.push_str(&format!(" AND facility_id IN ({})", list.join(", ")));
-            }
+            sql.push_str(&and_in(&mut params, "facility_id", facilities.iter().map(|f| f.get())));
         }
         if let Some(entity) = &query.entity {
-            params.push(entity.clone().into());
-            sql.push_str(&format!(" AND entity = ${}", params.len()));
+            sql.push_str(&format!(" AND entity = {}", bind(&mut params, entity.as_str())));
         }
         if let Some(prefix) = &query.action_prefix {
-            params.push(format!("{}%", crate::assets::escape_like(prefix)).into());
-            sql.push_str(&format!(" AND action LIKE ${} ESCAPE '\\'", params.len()));
+            let pattern = format!("{}%", crate::assets::escape_like(prefix));
+            sql.push_str(&format!(" AND action LIKE {} ESCAPE '\\'", bind(&mut params, pattern)));
         }
         if let Some(id) = query.entity_id {
-            params.push(id.into());
-            sql.push_str(&format!(" AND entity_id = ${}", params.len()));
+            sql.push_str(&format!(" AND entity_id = {}", bind(&mut params, id)));
         }
         if let Some(before) = query.before_id {
-            params.push(before.into());
-            sql.push_str(&format!(" AND id < ${}", params.len()));
+            sql.push_str(&format!(" AND id < {}", bind(&mut params, before)));
         }
-        params.push(i64::from(query.limit.unwrap_or(100).min(10_000)).into());
-        sql.push_str(&format!(" ORDER BY id DESC LIMIT ${}", params.len()));
+        let limit = bind(&mut params, i64::from(query.limit.unwrap_or(100).min(10_000)));
+        sql.push_str(&format!(" ORDER BY id DESC LIMIT {limit}"));
         let rows = self.pool.conn().await?.fetch_all(Sql::Owned(sql), params).await?;
         rows.iter().map(entry_from_row).collect()
     }

@@ -83,6 +83,19 @@ macro_rules! args {
 }
 pub(crate) use args;
 
+/// Adds `value` to `params` and returns its placeholder, e.g. `$3`.
+pub(crate) fn bind(params: &mut Vec<Arg>, value: impl Into<Arg>) -> String {
+    params.push(value.into());
+    format!("${}", params.len())
+}
+
+/// ` AND column IN ($2, $3)` binding `ids`, or ` AND FALSE` when there are none. `column` is
+/// fixed SQL from the caller, never user input.
+pub(crate) fn and_in(params: &mut Vec<Arg>, column: &str, ids: impl IntoIterator<Item = i64>) -> String {
+    let list: Vec<String> = ids.into_iter().map(|id| bind(params, id)).collect();
+    if list.is_empty() { " AND FALSE".to_owned() } else { format!(" AND {column} IN ({})", list.join(", ")) }
+}
+
 /// A decoded cell.
 #[derive(Debug, Clone, PartialEq)]
 enum Cell {

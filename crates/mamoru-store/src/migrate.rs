@@ -68,11 +68,12 @@ pub(crate) async fn run(pool: &Pool, now: &str) -> Result<()> {
     .await?;
     let applied =
         tx.fetch_all("SELECT version, name, checksum FROM schema_migrations ORDER BY version".into(), vec![]).await?;
-    if let Some(newest) = applied.last() {
-        let found = newest.int("version")?;
-        if found > latest_version() {
-            return Err(Error::SchemaTooNew { found, known: latest_version() });
-        }
+    let current = match applied.last() {
+        Some(row) => row.int("version")?,
+        None => 0,
+    };
+    if current > latest_version() {
+        return Err(Error::SchemaTooNew { found: current, known: latest_version() });
     }
     for row in &applied {
         let version = row.int("version")?;
@@ -82,10 +83,6 @@ pub(crate) async fn run(pool: &Pool, now: &str) -> Result<()> {
             _ => return Err(Error::MigrationChanged { version, name: row.text("name")? }),
         }
     }
-    let current = match applied.last() {
-        Some(row) => row.int("version")?,
-        None => 0,
-    };
     for m in MIGRATIONS.iter().filter(|m| m.version > current) {
         tracing::info!(version = m.version, name = m.name, "applying migration");
         raw(&mut tx, m.sql(backend)).await.map_err(|source| Error::Migrate {

@@ -195,7 +195,7 @@ async fn check_refs(tx: &mut Tx, org: OrgId, party: Option<PartyId>, facility: O
     Ok(())
 }
 
-async fn get_party(ex: &mut impl Exec, org: OrgId, id: PartyId) -> Result<Party> {
+pub(crate) async fn get_party(ex: &mut impl Exec, org: OrgId, id: PartyId) -> Result<Party> {
     let sql = format!("SELECT {PARTY_COLUMNS} FROM parties WHERE org_id = $1 AND id = $2");
     let row = ex.fetch_optional(sql.into(), args![org.get(), id.get()]).await?;
     row.as_ref().map(party_from_row).transpose()?.ok_or(Error::NotFound { what: "vendor" })

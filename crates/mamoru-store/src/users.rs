@@ -289,13 +289,12 @@ async fn check_grants(tx: &mut Tx, org: OrgId, grants: &[Grant]) -> Result<()> {
 }
 
 async fn write_grants(tx: &mut Tx, user: UserId, grants: &[Grant]) -> Result<()> {
-    let mut seen = Vec::new();
-    for g in grants.iter().filter(|g| {
-        !seen.contains(*g) && {
-            seen.push(**g);
-            true
+    let mut seen: Vec<Grant> = Vec::new();
+    for g in grants {
+        if seen.contains(g) {
+            continue;
         }
-    }) {
+        seen.push(*g);
         let facility = match g.scope {
             Scope::Organization => None,
             Scope::Facility(f) => Some(f.get()),

@@ -124,11 +124,7 @@ async fn import(app: &mamoru_app::App, i: Import) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let result = if i.dry_run {
-        let preview = app.preview_import(&p, &file_name, &bytes, facility).await?;
-        match preview.summary {
-            Some(s) if preview.errors.is_empty() => Ok(s),
-            _ => Err(mamoru_app::Error::Rejected { file: file_name.clone(), errors: preview.errors }),
-        }
+        app.check_import(&p, &file_name, &bytes, facility).await
     } else {
         app.import_register(&p, &file_name, &bytes, facility).await
     };

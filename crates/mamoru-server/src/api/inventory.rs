@@ -172,11 +172,7 @@ pub(crate) async fn import(
     let name = q.file_name.unwrap_or_else(|| "upload.csv".into());
     let facility = q.facility_id.map(FacilityId::new);
     let summary = if q.dry_run {
-        let preview = state.app.preview_import(&p, &name, &body, facility).await?;
-        match preview.summary {
-            Some(s) if preview.errors.is_empty() => s,
-            _ => return Err(mamoru_app::Error::Rejected { file: name, errors: preview.errors }.into()),
-        }
+        state.app.check_import(&p, &name, &body, facility).await?
     } else {
         state.app.import_register(&p, &name, &body, facility).await?
     };

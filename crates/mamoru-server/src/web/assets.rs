@@ -150,10 +150,8 @@ pub(crate) async fn list(
     let first = if total == 0 { 0 } else { (page_no - 1) * u64::from(per) + 1 };
     let last = first + items.len() as u64 - u64::from(!items.is_empty());
     let layout = Layout::new(&v, "assets.title", "assets").with_notice(v.tr, params.done.as_deref());
-    let can_import =
-        !matches!(v.p.facilities_for(Action::ImportInventory), mamoru_domain::Visible::Only(ref x) if x.is_empty());
-    let can_create =
-        !matches!(v.p.facilities_for(Action::EditAsset), mamoru_domain::Visible::Only(ref x) if x.is_empty());
+    let can_import = v.p.can_anywhere(Action::ImportInventory);
+    let can_create = v.p.can_anywhere(Action::EditAsset);
     page(&ListPage {
         tr: v.tr,
         layout,
@@ -351,7 +349,7 @@ pub(crate) async fn new(
     State(state): State<AppState>,
     Query(q): Query<NewQuery>,
 ) -> Result<Response, WebError> {
-    if matches!(v.p.facilities_for(Action::EditAsset), mamoru_domain::Visible::Only(ref x) if x.is_empty()) {
+    if !v.p.can_anywhere(Action::EditAsset) {
         return Err(WebError::Forbidden);
     }
     let data = AssetFormData {

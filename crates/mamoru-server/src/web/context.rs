@@ -44,7 +44,7 @@ impl Viewer {
 
     /// Whether the user may read the audit log somewhere.
     pub(crate) fn can_view_audit(&self) -> bool {
-        !matches!(self.p.facilities_for(Action::ViewAudit), mamoru_domain::Visible::Only(ref v) if v.is_empty())
+        self.p.can_anywhere(Action::ViewAudit)
     }
 }
 

@@ -8,7 +8,7 @@ use mamoru_app::Error as AppError;
 use mamoru_domain::access::Action;
 use mamoru_domain::facility::FacilityInput;
 use mamoru_domain::{Facility, FacilityId, FacilityKind, Operator, Prefecture};
-use mamoru_store::{AssetQuery, CategoryCount};
+use mamoru_store::CategoryCount;
 use serde::Deserialize;
 
 use crate::error::WebError;
@@ -106,9 +106,8 @@ pub(crate) async fn show(
 ) -> Result<Response, WebError> {
     let id = FacilityId::new(id);
     let f = state.app.facility(&v.p, id).await?;
-    let (_, assets) =
-        state.app.list_assets(&v.p, AssetQuery { facility: Some(id), limit: Some(1), ..Default::default() }).await?;
-    let by_category = state.app.store().asset_counts(v.p.org, Some(&[id])).await.map_err(AppError::from)?;
+    let by_category = state.app.facility_asset_counts(&v.p, id).await?;
+    let assets = by_category.iter().map(|c| c.count).sum();
     let layout = Layout { title: f.draft.name.clone(), ..Layout::new(&v, "facilities.title", "facilities") }
         .with_notice(v.tr, q.done.as_deref());
     page(&ShowPage {

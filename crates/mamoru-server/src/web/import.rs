@@ -84,7 +84,7 @@ fn form_page(v: &Viewer, state: &AppState, facilities: Vec<Facility>, error: Str
 
 /// `GET /assets/import`.
 pub(crate) async fn form(v: Viewer, State(state): State<AppState>) -> Result<Response, WebError> {
-    if matches!(v.p.facilities_for(Action::ImportInventory), mamoru_domain::Visible::Only(ref x) if x.is_empty()) {
+    if !v.p.can_anywhere(Action::ImportInventory) {
         return Err(WebError::Forbidden);
     }
     let facilities = importable_facilities(&v, &state).await?;

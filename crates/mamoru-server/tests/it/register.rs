@@ -186,6 +186,8 @@ async fn the_list_filters_sorts_and_pages() {
     assert!(html.contains(">PC-095<") && html.contains(">PC-071<"), "{html}");
     assert!(!html.contains(">PC-096<") && !html.contains(">PC-070<"));
     assert!(html.contains("aria-sort=\"descending\""));
+    let (_, facility) = c.text("/facilities/1").await;
+    assert!(facility.contains("資産 (121)") && facility.contains("端末PC</a> 120"), "{facility}");
     let (_, html) = c.text("/assets?inet=yes").await;
     assert!(html.contains("全 1 件中") && html.contains("本館VPN装置"));
     let (_, html) = c.text("/assets?category=vpn&q=6.0").await;
