@@ -120,6 +120,14 @@ fn unguard(v: &str) -> &str {
 
 /// Reads the first sheet of an xlsx workbook into its non-blank rows.
 pub(crate) fn xlsx_rows(bytes: &[u8], file: &str) -> Result<Vec<Row>, Error> {
+    // calamine 0.38 overflows (and so panics in debug builds) on a crafted cell reference
+    // such as `r="ABCDEFGH1"`; a damaged upload must be refused, not take the process down.
+    std::panic::catch_unwind(|| read_xlsx(bytes, file)).unwrap_or_else(|_| {
+        Err(Error::XlsxUnreadable { file: file.to_owned(), reason: "the workbook is damaged".to_owned() })
+    })
+}
+
+fn read_xlsx(bytes: &[u8], file: &str) -> Result<Vec<Row>, Error> {
     let unreadable = |e: calamine::XlsxError| Error::XlsxUnreadable { file: file.to_owned(), reason: e.to_string() };
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
     let sheet = book.sheet_names().into_iter().next().ok_or_else(|| Error::NoSheet { file: file.to_owned() })?;

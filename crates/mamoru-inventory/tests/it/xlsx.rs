@@ -72,6 +72,36 @@ fn damaged_workbooks_are_refused() {
     assert!(e.to_string().starts_with("台帳.xlsx: unreadable xlsx workbook"), "{e}");
 }
 
+/// The same workbook with one part's text replaced, as a damaged or crafted file would have it.
+fn rewritten(bytes: &[u8], part: &str, from: &str, to: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut source = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..source.len() {
+        let mut entry = source.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut text = Vec::new();
+        entry.read_to_end(&mut text).unwrap();
+        if name == part {
+            let changed = String::from_utf8(text).unwrap().replacen(from, to, 1);
+            assert!(changed.contains(to), "{part} has no {from}");
+            text = changed.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&text).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_cell_reference_past_any_sheet_is_refused() {
+    // Nine letters overflow calamine's column arithmetic; found by the damaged-workbook test.
+    let crafted = rewritten(&workbook(), "xl/worksheets/sheet1.xml", r#"r="A4""#, r#"r="ABCDEFGHI4""#);
+    let e = read_register(&crafted, "台帳.xlsx", &ReadOptions::default()).unwrap_err();
+    assert!(matches!(e, Error::XlsxUnreadable { .. }), "{e:?}");
+    assert!(e.to_string().starts_with("台帳.xlsx: unreadable xlsx workbook"), "{e}");
+}
+
 #[test]
 fn an_empty_sheet_has_no_header() {
     let mut book = Workbook::new();
