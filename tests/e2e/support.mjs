@@ -11,6 +11,8 @@ import { chromium } from "playwright-core";
 const root = resolve(import.meta.dirname, "../..");
 export const bin = process.env.MAMORU_BIN ?? join(root, "target/debug/mamoru");
 export const fixtures = join(root, "crates/mamoru-inventory/tests/data");
+/** The sample advisory feeds shared by the workspace's tests (NVD records, the CISA KEV catalogue). */
+export const vulnData = join(root, "../shared/data/vuln");
 export const artifacts = join(import.meta.dirname, "artifacts");
 
 /** A fresh data directory. */

@@ -104,7 +104,7 @@ test("login works with the keyboard alone, and pages fit a tablet", async () => 
   await page.getByRole("heading", { name: "ダッシュボード" }).waitFor();
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement.textContent), "本文へ移動", "the first Tab reaches the skip link");
-  for (const path of ["/", "/assets", "/facilities", "/contacts", "/users", "/audit", "/account"]) {
+  for (const path of ["/", "/assets", "/vulns", "/vulns/policy", "/facilities", "/contacts", "/users", "/audit", "/account"]) {
     await page.goto(`${server.base}${path}`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${path} overflows a tablet screen by ${overflow}px`);

@@ -47,6 +47,9 @@ pub enum Error {
     /// The change would leave the organisation without an administrator.
     #[error("the organisation must keep at least one active administrator")]
     LastAdmin,
+    /// Feeds could not be read (a folder that cannot be listed).
+    #[error("{0}")]
+    Feed(String),
     /// The store failed.
     #[error(transparent)]
     Store(mamoru_store::Error),

@@ -133,6 +133,9 @@ impl App {
             let entries: Vec<_> = parsed.entries.into_iter().map(|l| l.entry).collect();
             let summary =
                 self.store.import_register(p.org, &entries, &parsed.columns, file_name, &p.actor(), dry_run).await?;
+            if !dry_run {
+                self.rematch_after_change(p, None).await;
+            }
             preview.summary = Some(summary);
         }
         Ok(preview)

@@ -124,7 +124,9 @@ impl App {
     pub async fn create_asset(&self, p: &Principal, form: &AssetForm) -> Result<AssetId> {
         p.require(Action::EditAsset, Some(form.facility_id))?;
         let new = new_asset(form)?;
-        self.store.create_asset(p.org, &new, &p.actor()).await.map_err(Error::conflict_on("name"))
+        let id = self.store.create_asset(p.org, &new, &p.actor()).await.map_err(Error::conflict_on("name"))?;
+        self.rematch_after_change(p, Some(&[id])).await;
+        Ok(id)
     }
 
     /// Changes an asset from a form; moving it to another facility needs rights on both.
@@ -133,7 +135,9 @@ impl App {
         p.require(Action::EditAsset, Some(old.asset.facility_id))?;
         p.require(Action::EditAsset, Some(form.facility_id))?;
         let new = new_asset(form)?;
-        self.store.update_asset(p.org, id, &new, &p.actor()).await.map_err(Error::conflict_on("name"))
+        self.store.update_asset(p.org, id, &new, &p.actor()).await.map_err(Error::conflict_on("name"))?;
+        self.rematch_after_change(p, Some(&[id])).await;
+        Ok(())
     }
 
     /// Deletes an asset.

@@ -14,8 +14,10 @@ pub mod demo;
 mod error;
 pub mod import;
 pub mod inventory;
+pub mod notify;
 mod principal;
 pub mod users;
+pub mod vuln;
 
 use std::sync::Arc;
 
@@ -24,6 +26,13 @@ use mamoru_store::Store;
 
 pub use error::{Error, Result};
 pub use principal::Principal;
+
+/// Today's date in Asia/Tokyo, where legal and patching deadlines are counted. Japan has had
+/// no daylight saving since 1951, so a fixed +09:00 is exact.
+pub fn today() -> jiff::civil::Date {
+    let tokyo = jiff::tz::TimeZone::fixed(jiff::tz::offset(9));
+    jiff::Timestamp::now().to_zoned(tokyo).date()
+}
 
 /// Settings of the application.
 #[derive(Debug, Clone)]

@@ -61,6 +61,8 @@ pub enum Action {
     ManageUsers,
     /// Change organisation settings such as the two-factor requirement.
     ManageOrganization,
+    /// Decide on a vulnerability finding: mitigated, risk accepted, not applicable.
+    DecideFindings,
 }
 
 impl Action {
@@ -82,6 +84,7 @@ impl Role {
         match self {
             Role::Admin => true,
             Role::Manager => !matches!(action, ManageUsers | ManageOrganization),
+            // Deciding that a vulnerability may stay is a manager's call, not staff's.
             Role::Staff => matches!(action, ViewInventory | EditAsset | EditContacts),
             Role::Auditor => matches!(action, ViewInventory | ViewAudit),
         }

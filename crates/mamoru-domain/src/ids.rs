@@ -54,3 +54,7 @@ id_type!(
     /// A personal API token.
     TokenId
 );
+id_type!(
+    /// A vulnerability finding: one vulnerability on one asset.
+    FindingId
+);

@@ -80,6 +80,8 @@ pub enum Problem {
     Duplicate(String),
     /// The user may not do this here; the text says what.
     NotAllowed(String),
+    /// A date that must come after another one (an acceptance that must end after today).
+    NotAfter(jiff::civil::Date),
 }
 
 impl fmt::Display for Problem {
@@ -106,6 +108,7 @@ impl fmt::Display for Problem {
             Problem::Unknown(what) => write!(f, "unknown {what}"),
             Problem::Duplicate(what) => write!(f, "{what} already exists"),
             Problem::NotAllowed(what) => write!(f, "not allowed: {what}"),
+            Problem::NotAfter(day) => write!(f, "must be a date after {day}"),
         }
     }
 }

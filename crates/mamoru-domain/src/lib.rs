@@ -21,12 +21,14 @@ pub mod invalid;
 pub mod password;
 pub mod prefecture;
 pub mod values;
+pub mod vuln;
 
 pub use access::{Action, Grant, Role, Scope, Visible};
 pub use asset::{Asset, AssetCategory, AssetDraft, AssetInput, REGISTER_FIELDS, RegisterEntry};
 pub use contact::{ChainRole, Contact, ContactDraft, ContactInput, Party, PartyDraft, PartyKind};
 pub use cpe::Cpe23;
 pub use facility::{Facility, FacilityDraft, FacilityInput, FacilityKind, Operator};
-pub use ids::{AssetId, ContactId, FacilityId, OrgId, PartyId, TokenId, UserId};
+pub use ids::{AssetId, ContactId, FacilityId, FindingId, OrgId, PartyId, TokenId, UserId};
 pub use invalid::{Checker, Invalid, Problem};
 pub use prefecture::Prefecture;
+pub use vuln::{Assessment, Exposure, FindingStatus, Policy, Signals};

@@ -102,6 +102,7 @@ fn ms(d: Duration) -> f64 {
 }
 
 async fn login(base: &str, email: &str) -> reqwest::Client {
+    mamoru_app::notify::install_tls();
     let http = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let page = http.get(format!("{base}/login")).send().await.unwrap().text().await.unwrap();
     let csrf = page.split("name=\"_csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();

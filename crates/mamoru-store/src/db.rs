@@ -32,6 +32,7 @@ pub enum Backend {
 pub(crate) enum Arg {
     Bool(Option<bool>),
     Int(Option<i64>),
+    Float(Option<f64>),
     Text(Option<String>),
     Bytes(Option<Vec<u8>>),
 }
@@ -49,6 +50,16 @@ impl From<i64> for Arg {
 impl From<Option<i64>> for Arg {
     fn from(v: Option<i64>) -> Self {
         Arg::Int(v)
+    }
+}
+impl From<Option<f64>> for Arg {
+    fn from(v: Option<f64>) -> Self {
+        Arg::Float(v)
+    }
+}
+impl From<f64> for Arg {
+    fn from(v: f64) -> Self {
+        Arg::Float(Some(v))
     }
 }
 impl From<&str> for Arg {
@@ -101,6 +112,7 @@ pub(crate) fn and_in(params: &mut Vec<Arg>, column: &str, ids: impl IntoIterator
 enum Cell {
     Null,
     Int(i64),
+    Float(f64),
     Bool(bool),
     Text(String),
     Bytes(Vec<u8>),
@@ -135,6 +147,16 @@ impl Row {
 
     pub(crate) fn int(&self, name: &str) -> Result<i64> {
         self.opt_int(name)?.ok_or_else(|| Error::Corrupt(format!("column {name} is NULL")))
+    }
+
+    pub(crate) fn opt_float(&self, name: &str) -> Result<Option<f64>> {
+        match self.cell(name)? {
+            Cell::Null => Ok(None),
+            Cell::Float(v) => Ok(Some(*v)),
+            #[allow(clippy::cast_precision_loss)] // scores, far below 2^52
+            Cell::Int(v) => Ok(Some(*v as f64)),
+            other => Err(Self::wrong(name, "number", other)),
+        }
     }
 
     pub(crate) fn bool(&self, name: &str) -> Result<bool> {
@@ -304,6 +326,7 @@ macro_rules! bind_all {
             q = match a {
                 Arg::Bool(v) => q.bind(v),
                 Arg::Int(v) => q.bind(v),
+                Arg::Float(v) => q.bind(v),
                 Arg::Text(v) => q.bind(v),
                 Arg::Bytes(v) => q.bind(v),
             };
@@ -346,6 +369,7 @@ fn sqlite_row(row: &SqliteRow) -> Result<Row> {
             // The storage class of the value itself, not the declared column type.
             match raw.type_info().name() {
                 "INTEGER" | "BOOLEAN" => Cell::Int(row.try_get(i)?),
+                "REAL" => Cell::Float(row.try_get(i)?),
                 "TEXT" | "DATETIME" | "DATE" | "TIME" => Cell::Text(row.try_get(i)?),
                 "BLOB" => Cell::Bytes(row.try_get(i)?),
                 other => return Err(Error::Corrupt(format!("column {}: unexpected SQLite type {other}", col.name()))),
@@ -369,6 +393,8 @@ fn pg_row(row: &PgRow) -> Result<Row> {
                 "INT4" => Cell::Int(i64::from(row.try_get::<i32, _>(i)?)),
                 "INT2" => Cell::Int(i64::from(row.try_get::<i16, _>(i)?)),
                 "BOOL" => Cell::Bool(row.try_get(i)?),
+                "FLOAT8" => Cell::Float(row.try_get(i)?),
+                "FLOAT4" => Cell::Float(f64::from(row.try_get::<f32, _>(i)?)),
                 "TEXT" | "VARCHAR" | "NAME" | "BPCHAR" => Cell::Text(row.try_get(i)?),
                 "BYTEA" => Cell::Bytes(row.try_get(i)?),
                 other => {

@@ -12,14 +12,17 @@
 //! [`OrgId`]: mamoru_domain::OrgId
 #![deny(missing_docs)]
 
+mod advisories;
 mod assets;
 mod audit;
 mod db;
 mod error;
 mod facilities;
+mod findings;
 mod import;
 mod imports;
 mod migrate;
+mod notifications;
 mod orgs;
 mod parties;
 mod sessions;
@@ -29,12 +32,15 @@ mod users;
 
 use std::path::{Path, PathBuf};
 
+pub use advisories::{AdvisoryRow, EpssRow, FeedBatch, FeedStatus, FeedWritten, KevRow};
 pub use assets::{AssetListItem, AssetQuery, AssetSort, CategoryCount, NewAsset};
 pub use audit::{Actor, AuditEntry, AuditQuery};
 pub use db::Backend;
 pub use error::{Error, Result};
+pub use findings::{Decision, Finding, FindingQuery, Matched, Rematched};
 pub use import::ImportSummary;
 pub use migrate::latest_version;
+pub use notifications::{MAX_ATTEMPTS, Notification};
 pub use orgs::Organization;
 pub use parties::ChainEntry;
 pub use sessions::Session;

@@ -29,7 +29,7 @@ macro_rules! migration {
     };
 }
 
-const MIGRATIONS: &[Migration] = &[migration!(1, "0001_foundation")];
+const MIGRATIONS: &[Migration] = &[migration!(1, "0001_foundation"), migration!(2, "0002_vuln")];
 
 /// The newest schema version this binary knows.
 pub fn latest_version() -> i64 {

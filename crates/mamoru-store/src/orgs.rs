@@ -21,9 +21,11 @@ pub struct Organization {
     pub require_totp: bool,
     /// When it was created.
     pub created_at: Timestamp,
+    /// Where alerts are posted (a chat or ticket system's incoming webhook), if anywhere.
+    pub webhook_url: Option<String>,
 }
 
-const COLUMNS: &str = "id, name, require_totp, created_at";
+const COLUMNS: &str = "id, name, require_totp, created_at, webhook_url";
 
 impl Store {
     /// Creates an organisation.
@@ -92,11 +94,32 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Sets (or with `None` removes) the URL alerts are posted to.
+    pub async fn set_webhook(&self, org: OrgId, url: Option<&str>, actor: &Actor) -> Result<()> {
+        let before = self.org(org).await?;
+        let mut tx = self.pool.write().await?;
+        tx.execute("UPDATE organizations SET webhook_url = $1 WHERE id = $2".into(), args![url, org.get()]).await?;
+        let change = Change {
+            action: "organization.update",
+            entity: "organization",
+            entity_id: Some(org.get()),
+            facility_id: None,
+            summary: before.name.clone(),
+            before: Some(json!({ "webhook_url": before.webhook_url })),
+            after: Some(json!({ "webhook_url": url })),
+        };
+        append(&mut tx, Some(org), actor, change).await?;
+        tx.commit().await
+    }
+}
+
 fn org_from_row(r: &Row) -> Result<Organization> {
     Ok(Organization {
         id: OrgId::new(r.int("id")?),
         name: r.text("name")?,
         require_totp: r.bool("require_totp")?,
         created_at: parse_ts(&r.text("created_at")?)?,
+        webhook_url: r.opt_text("webhook_url")?,
     })
 }

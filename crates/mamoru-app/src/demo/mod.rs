@@ -21,6 +21,9 @@ use crate::error::Result;
 pub const ORG: &str = "医療法人みなと会（デモ）";
 /// The demo register, a CSV file as a hospital would keep it (also a sample for users).
 const REGISTER: &str = include_str!("register.csv");
+/// Advisories for the demo devices, written for the demo in the NVD API 2.0 format (the facts
+/// are public: CVE ids, affected versions, CISA KEV dates; the descriptions are our own).
+const ADVISORIES: &str = include_str!("advisories.json");
 
 /// The demo administrator's login.
 pub const ADMIN: &str = "admin@minato.example.jp";
@@ -237,6 +240,13 @@ impl Seeder<'_> {
         let entries: Vec<_> = parsed.entries.into_iter().map(|l| l.entry).collect();
         let store = &self.app.store;
         store.import_register(self.org, &entries, &parsed.columns, "demo-register.csv", &self.actor, false).await?;
+
+        // A few advisories for the demo's own devices, so the dashboard shows what an imported
+        // NVD does (feeds are shared by every organisation; the demo's own database has no other).
+        let feed = mamoru_vuln::feed::read(ADVISORIES.as_bytes(), "demo-advisories.json").expect("the demo feed reads");
+        let (batch, _) = crate::vuln::batch_of(std::path::Path::new("demo-advisories.json"), feed);
+        store.write_feed(&batch, &self.actor).await?;
+        self.app.rematch(self.org, None, &self.actor).await?;
         Ok(())
     }
 

@@ -5,6 +5,7 @@ mod inventory;
 mod org;
 mod serve;
 mod user;
+mod vuln;
 
 use std::process::ExitCode;
 
@@ -13,7 +14,8 @@ use clap::{Parser, Subcommand};
 use crate::data::DataArgs;
 
 /// Mamoru (守る): security operations for Japanese hospitals, clinics and visiting-nurse
-/// stations — the asset register and contact chain, accounts and audit log, in one binary.
+/// stations — the asset register and contact chain, vulnerabilities matched to it, accounts
+/// and audit log, in one binary.
 ///
 /// Exit codes: 0 success, 1 refused input (e.g. a register file with bad rows), 2 error.
 #[derive(Debug, Parser)]
@@ -35,6 +37,8 @@ enum Command {
     Org(org::OrgCommand),
     #[command(subcommand)]
     Inventory(inventory::InventoryCommand),
+    #[command(subcommand)]
+    Vuln(vuln::VulnCommand),
 }
 
 /// Runs the chosen subcommand.
@@ -46,6 +50,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(c) => c.run(&cli.data).await,
         Command::Org(c) => c.run(&cli.data).await,
         Command::Inventory(c) => c.run(&cli.data).await,
+        Command::Vuln(c) => c.run(&cli.data).await,
     }
 }
 

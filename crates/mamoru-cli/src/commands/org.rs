@@ -14,6 +14,22 @@ pub(crate) enum OrgCommand {
     Add(Add),
     /// List organisations.
     List,
+    /// Set where alerts are posted: an incoming-webhook URL (Slack, Mattermost, Teams
+    /// workflows, a ticket system); `--clear` removes it.
+    Webhook(Webhook),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Webhook {
+    /// The URL (https://…).
+    #[arg(required_unless_present = "clear")]
+    url: Option<String>,
+    /// Remove the webhook.
+    #[arg(long, conflicts_with = "url")]
+    clear: bool,
+    /// The organisation (needed when there are several).
+    #[arg(long, value_name = "NAME")]
+    org: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -38,6 +54,11 @@ impl OrgCommand {
                     app.set_require_totp(&mamoru_app::Principal::cli(id), true).await?;
                 }
                 println!("created organisation {} (id {id})", a.name);
+            }
+            OrgCommand::Webhook(w) => {
+                let p = mamoru_app::Principal::cli(pick(&app, w.org.as_deref()).await?);
+                app.set_webhook(&p, w.url.as_deref()).await?;
+                println!("{}", w.url.as_deref().unwrap_or("webhook removed"));
             }
             OrgCommand::List => {
                 for o in app.store().orgs().await? {

@@ -85,7 +85,8 @@ pub(crate) async fn serve(
 ) -> anyhow::Result<ExitCode> {
     let addr: SocketAddr = listener.local_addr()?;
     let state = AppState::new(app.clone(), config);
-    tokio::spawn(housekeeping(app));
+    tokio::spawn(housekeeping(app.clone()));
+    tokio::spawn(deliver_alerts(app));
     println!("listening on http://{addr}/");
     if let Some(b) = banner {
         println!("{b}");
@@ -103,6 +104,21 @@ async fn housekeeping(app: App) {
         let idle_since = now - app.config().session_idle;
         if let Err(e) = app.store().purge_sessions(now, idle_since).await {
             tracing::warn!(error = %e, "could not purge ended sessions");
+        }
+    }
+}
+
+/// Posts pending alerts every minute; a failed post is retried on the next round.
+async fn deliver_alerts(app: App) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match app.deliver_notifications().await {
+            Ok(d) if d.failed > 0 => {
+                tracing::warn!(sent = d.sent, failed = d.failed, "some alerts could not be posted")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not deliver alerts"),
         }
     }
 }

@@ -18,6 +18,7 @@ async fn the_demo_serves_a_japanese_hospital_on_any_port_and_directory() {
     let email = value(&server.lines, "Login:");
     let password = value(&server.lines, "Password:");
 
+    mamoru_app::notify::install_tls();
     let http = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let health = http.get(format!("{}/healthz", server.base)).send().await.unwrap();
     assert_eq!(health.status(), 200);

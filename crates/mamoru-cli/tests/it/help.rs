@@ -10,6 +10,14 @@ fn every_command_documents_itself() {
         vec!["org", "add", "--help"],
         vec!["inventory", "import", "--help"],
         vec!["inventory", "export", "--help"],
+        vec!["org", "webhook", "--help"],
+        vec!["vuln", "import", "--help"],
+        vec!["vuln", "findings", "--help"],
+        vec!["vuln", "decide", "--help"],
+        vec!["vuln", "policy", "--help"],
+        vec!["vuln", "status", "--help"],
+        vec!["vuln", "match", "--help"],
+        vec!["vuln", "fetch", "--help"],
     ] {
         let out = mamoru().args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");

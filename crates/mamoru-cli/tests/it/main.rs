@@ -6,3 +6,4 @@ mod inventory;
 mod support;
 mod tidy;
 mod user;
+mod vuln;

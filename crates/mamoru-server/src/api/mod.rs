@@ -8,6 +8,7 @@ mod inventory;
 mod openapi;
 mod people;
 mod views;
+mod vulns;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -29,6 +30,11 @@ pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
         .route("/parties/{id}", axum::routing::put(people::update_party).delete(people::delete_party))
         .route("/contacts", get(people::contacts).post(people::create_contact))
         .route("/contacts/{id}", axum::routing::put(people::update_contact).delete(people::delete_contact))
+        .route("/findings", get(vulns::list))
+        .route("/findings/{id}", get(vulns::get))
+        .route("/findings/{id}/decision", post(vulns::decide))
+        .route("/vuln/policy", get(vulns::policy).put(vulns::set_policy))
+        .route("/vuln/status", get(vulns::status))
         .route("/users", get(people::users))
         .route("/audit", get(people::audit))
         .fallback(|| async {

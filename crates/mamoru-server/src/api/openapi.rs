@@ -4,23 +4,25 @@ use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{facilities, inventory, people, views};
+use crate::api::{facilities, inventory, people, views, vulns};
 use crate::error::{ApiErrorBody, FieldError, RowErrorView};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Mamoru API", description = "Facilities, the asset register, the contact chain, users and the audit log of one organisation."),
+    info(title = "Mamoru API", description = "Facilities, the asset register, vulnerability findings, the contact chain, users and the audit log of one organisation."),
     paths(
         facilities::list, facilities::get, facilities::create, facilities::update, facilities::delete,
         inventory::list, inventory::get, inventory::create, inventory::update, inventory::delete, inventory::import,
         people::me, people::parties, people::create_party, people::update_party, people::delete_party,
         people::contacts, people::create_contact, people::update_contact, people::delete_contact,
         people::users, people::audit,
+        vulns::list, vulns::get, vulns::decide, vulns::policy, vulns::set_policy, vulns::status,
     ),
     components(schemas(
         views::FacilityView, views::FacilityBody, views::AssetView, views::AssetBody, views::AssetPage, views::ImportResult,
         views::PartyView, views::PartyBody, views::ContactView, views::ContactBody, views::UserView, views::GrantView,
-        views::MeView, views::AuditView, ApiErrorBody, FieldError, RowErrorView,
+        views::MeView, views::AuditView, views::FindingView, views::DecisionBody, views::PolicyView,
+        views::FeedCountView, views::FeedStatusView, ApiErrorBody, FieldError, RowErrorView,
     )),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -64,9 +66,18 @@ mod tests {
             "/api/v1/users",
             "/api/v1/audit",
             "/api/v1/me",
+            "/api/v1/findings",
+            "/api/v1/findings/{id}",
+            "/api/v1/findings/{id}/decision",
+            "/api/v1/vuln/policy",
+            "/api/v1/vuln/status",
         ] {
             assert!(paths.contains_key(p), "{p} is not in the OpenAPI document");
         }
         assert!(doc["components"]["schemas"]["AssetView"]["properties"]["internet_facing"].is_object());
+        let finding = &doc["components"]["schemas"]["FindingView"]["properties"];
+        for key in ["id", "asset", "asset_id", "facility_id", "cve", "kev", "priority", "due", "first_seen"] {
+            assert!(finding[key].is_object(), "FindingView has no {key}");
+        }
     }
 }

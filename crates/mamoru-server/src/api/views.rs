@@ -4,8 +4,8 @@
 
 use mamoru_domain::access::{Grant, Scope};
 use mamoru_domain::facility::FacilityInput;
-use mamoru_domain::{AssetInput, Facility, Party};
-use mamoru_store::{AssetListItem, AuditEntry, ChainEntry, User};
+use mamoru_domain::{AssetInput, Facility, Party, Policy};
+use mamoru_store::{AssetListItem, AuditEntry, ChainEntry, FeedStatus, Finding, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -394,6 +394,166 @@ impl From<AuditEntry> for AuditView {
             summary: e.summary,
             before: e.before,
             after: e.after,
+        }
+    }
+}
+
+/// A vulnerability finding: one vulnerability on one asset. The keys of the CLI's JSON and
+/// the CSV export (`asset` is the asset's name, `cve` the vulnerability id) mean the same here.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct FindingView {
+    pub(crate) id: i64,
+    /// The asset's name.
+    pub(crate) asset: String,
+    pub(crate) asset_id: i64,
+    /// The asset's category code, e.g. `vpn`.
+    pub(crate) asset_category: String,
+    pub(crate) internet_facing: bool,
+    /// The facility's name.
+    pub(crate) facility: String,
+    pub(crate) facility_id: i64,
+    /// The CVE, or the JVNDB id when there is no CVE.
+    pub(crate) cve: String,
+    /// Listed in CISA's Known Exploited Vulnerabilities catalogue.
+    pub(crate) kev: bool,
+    /// Known to be used by ransomware (CISA).
+    pub(crate) ransomware: bool,
+    /// EPSS probability of exploitation within 30 days, 0–1.
+    pub(crate) epss: Option<f64>,
+    /// The highest CVSS base score.
+    pub(crate) cvss: Option<f64>,
+    /// 1 (most urgent) to 5.
+    pub(crate) priority: u8,
+    /// Why that priority (English).
+    pub(crate) priority_reason: String,
+    /// `YYYY-MM-DD`.
+    pub(crate) due: String,
+    /// `YYYY-MM-DD`, the Asia/Tokyo day it was found; `due` counts from it.
+    pub(crate) found_on: String,
+    /// Why the asset matched, in one line.
+    pub(crate) why: String,
+    /// The CPE or statement matched.
+    pub(crate) criteria: String,
+    /// `exact`, `name` or `fuzzy` (a person should confirm or reject it).
+    pub(crate) confidence: String,
+    /// The advisory's source: `nvd`, `cve5`, `jvn`.
+    pub(crate) source: String,
+    /// The advisory matched.
+    pub(crate) advisory: String,
+    /// The asset's version when matched.
+    pub(crate) version: Option<String>,
+    /// `open`, `fixed`, `mitigated`, `accepted`, `rejected`.
+    pub(crate) status: &'static str,
+    /// RFC 3339, UTC.
+    pub(crate) first_seen: String,
+    pub(crate) last_seen: String,
+    pub(crate) resolved_at: Option<String>,
+    pub(crate) decision_reason: Option<String>,
+    /// `YYYY-MM-DD`: until when a risk acceptance holds.
+    pub(crate) decision_expires: Option<String>,
+    pub(crate) decided_by: Option<String>,
+    pub(crate) decided_at: Option<String>,
+}
+
+impl From<Finding> for FindingView {
+    fn from(f: Finding) -> Self {
+        let m = f.matched;
+        FindingView {
+            id: f.id.get(),
+            asset: f.asset_name,
+            asset_id: m.asset.get(),
+            asset_category: f.asset_category,
+            internet_facing: f.internet_facing,
+            facility: f.facility_name,
+            facility_id: m.facility.get(),
+            cve: m.vuln_id,
+            kev: m.kev,
+            ransomware: m.ransomware,
+            epss: m.epss,
+            cvss: m.cvss,
+            priority: m.priority,
+            priority_reason: m.priority_reason,
+            due: f.due.to_string(),
+            found_on: f.found_on.to_string(),
+            why: m.why,
+            criteria: m.criteria,
+            confidence: m.confidence,
+            source: m.source,
+            advisory: m.advisory_id,
+            version: m.version,
+            status: f.status.code(),
+            first_seen: f.first_seen.to_string(),
+            last_seen: f.last_seen.to_string(),
+            resolved_at: f.resolved_at.map(|t| t.to_string()),
+            decision_reason: f.decision_reason,
+            decision_expires: f.decision_expires.map(|d| d.to_string()),
+            decided_by: f.decided_by,
+            decided_at: f.decided_at.map(|t| t.to_string()),
+        }
+    }
+}
+
+/// A decision on a finding.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DecisionBody {
+    /// `open` (again), `mitigated`, `accepted` or `rejected` (not applicable); the Japanese
+    /// labels work too.
+    pub(crate) status: String,
+    /// Why; required for mitigated, accepted and rejected.
+    pub(crate) reason: Option<String>,
+    /// `YYYY-MM-DD`, after today; required for accepted.
+    pub(crate) expires: Option<String>,
+}
+
+/// How findings are ranked.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PolicyView {
+    /// Days to act for priority 1 to 5 (five numbers, 1–3650), counted from when found.
+    pub(crate) due_days: Vec<u16>,
+    /// EPSS probability (0–1) from which exploitation counts as likely.
+    pub(crate) epss_likely: f32,
+    /// CVSS base score (0–10) from which a flaw counts as severe.
+    pub(crate) cvss_severe: f32,
+}
+
+impl From<Policy> for PolicyView {
+    fn from(p: Policy) -> Self {
+        PolicyView { due_days: p.due_days.to_vec(), epss_likely: p.epss_likely, cvss_severe: p.cvss_severe }
+    }
+}
+
+/// Advisories of one source.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct FeedCountView {
+    /// `nvd`, `cve5` or `jvn`.
+    pub(crate) source: String,
+    pub(crate) count: i64,
+}
+
+/// How much feed data is loaded (shared by every organisation).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct FeedStatusView {
+    pub(crate) advisories: Vec<FeedCountView>,
+    /// Entries of the CISA KEV catalogue.
+    pub(crate) kev: i64,
+    /// CVEs with an EPSS score.
+    pub(crate) epss: i64,
+    /// The date of the EPSS scores.
+    pub(crate) epss_date: Option<String>,
+    /// When a feed was last imported.
+    pub(crate) last_import: Option<String>,
+}
+
+impl From<FeedStatus> for FeedStatusView {
+    fn from(s: FeedStatus) -> Self {
+        FeedStatusView {
+            advisories: s.advisories.into_iter().map(|(source, count)| FeedCountView { source, count }).collect(),
+            kev: s.kev,
+            epss: s.epss,
+            epss_date: s.epss_date,
+            last_import: s.last_import,
         }
     }
 }

@@ -452,8 +452,13 @@ pub(crate) const MESSAGES: &[(&str, &str, &str)] = &[
     ("field.scope", "対象の施設", "Facility"),
 ];
 
+/// Every UI text, the vulnerability pages' included.
+fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    MESSAGES.iter().chain(super::messages_vuln::VULN_MESSAGES)
+}
+
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
-    LazyLock::new(|| MESSAGES.iter().map(|(k, ja, en)| (*k, (*ja, *en))).collect());
+    LazyLock::new(|| all().map(|(k, ja, en)| (*k, (*ja, *en))).collect());
 
 /// The Japanese and English texts of `key`.
 pub(crate) fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
@@ -490,7 +495,7 @@ mod tests {
     #[test]
     fn keys_are_unique_and_both_languages_present() {
         let mut seen = std::collections::HashSet::new();
-        for (k, ja, en) in MESSAGES {
+        for (k, ja, en) in all() {
             assert!(seen.insert(*k), "duplicate key {k}");
             assert!(!ja.is_empty(), "{k} has no Japanese");
             // A few English halves are empty on purpose (word order differs).

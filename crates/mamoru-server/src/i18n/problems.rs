@@ -22,6 +22,7 @@ fn ja(p: &Problem) -> String {
         Problem::NotANumber(v) => format!("「{v}」は数値ではありません"),
         Problem::OutOfRange { min, max } => format!("{min}〜{max}の範囲で入力してください"),
         Problem::BadDate(v) => format!("「{v}」は日付として読めません（例: 2026-03-31、2026/3/31、令和8年3月31日）"),
+        Problem::NotAfter(day) => format!("{day}より後の日付を入力してください"),
         Problem::BadFlag(v) => format!("「{v}」は「はい」「いいえ」として読めません"),
         Problem::BadIp(v) => format!("「{v}」はIPアドレスではありません"),
         Problem::BadCpe(why) => format!("CPE名が正しくありません（{why}）"),
@@ -48,5 +49,7 @@ mod tests {
         assert_eq!(problem_text(Lang::Ja, &Problem::Required), "入力してください");
         assert!(problem_text(Lang::Ja, &Problem::BadIp("10.0.0.300".into())).contains("IPアドレス"));
         assert_eq!(problem_text(Lang::En, &Problem::Required), "required");
+        let future = Problem::NotAfter(jiff::civil::Date::constant(2026, 11, 25));
+        assert_eq!(problem_text(Lang::Ja, &future), "2026-11-25より後の日付を入力してください");
     }
 }

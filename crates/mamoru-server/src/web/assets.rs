@@ -8,7 +8,7 @@ use mamoru_app::Error as AppError;
 use mamoru_app::inventory::{AssetForm, AssetView};
 use mamoru_domain::access::Action;
 use mamoru_domain::{AssetCategory, AssetId, AssetInput, Facility, FacilityId, Party, PartyId};
-use mamoru_store::{AssetListItem, AssetQuery, AssetSort, AuditEntry, AuditQuery};
+use mamoru_store::{AssetListItem, AssetQuery, AssetSort, AuditEntry, AuditQuery, FindingQuery};
 use serde::Deserialize;
 
 use crate::error::WebError;
@@ -17,6 +17,7 @@ use crate::state::AppState;
 use crate::web::context::{Viewer, encode};
 use crate::web::forms::{CsrfOnly, Done, check_csrf, opt_id};
 use crate::web::render::{FormErrors, Layout, page};
+use crate::web::vulns::Row;
 
 /// Page sizes offered.
 const PER_PAGE: [u32; 4] = [25, 50, 100, 200];
@@ -178,6 +179,7 @@ struct ShowPage {
     layout: Layout,
     a: AssetView,
     history: Vec<AuditEntry>,
+    findings: Vec<Row>,
     can_edit: bool,
     can_delete: bool,
     can_audit: bool,
@@ -201,12 +203,16 @@ pub(crate) async fn show(
     } else {
         Vec::new()
     };
+    // Every status, so what was fixed, accepted or rejected stays visible beside what is open.
+    let query = FindingQuery { asset: Some(a.asset.id), ..Default::default() };
+    let findings = Row::all(v.tr, state.app.findings(&v.p, query).await?, today());
     let layout = Layout { title: a.asset.draft.name.clone(), ..Layout::new(&v, "assets.title", "assets") }
         .with_notice(v.tr, q.done.as_deref());
     page(&ShowPage {
         tr: v.tr,
         layout,
         history,
+        findings,
         can_edit: v.p.can(Action::EditAsset, Some(f)),
         can_delete: v.p.can(Action::DeleteAsset, Some(f)),
         can_audit,

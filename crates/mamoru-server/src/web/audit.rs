@@ -15,7 +15,18 @@ use crate::web::import::download;
 use crate::web::render::{Layout, page};
 
 /// The kinds of record the filter offers.
-const ENTITIES: [&str; 8] = ["asset", "facility", "party", "contact", "user", "organization", "inventory", "api_token"];
+const ENTITIES: [&str; 10] = [
+    "asset",
+    "facility",
+    "party",
+    "contact",
+    "user",
+    "organization",
+    "inventory",
+    "api_token",
+    "finding",
+    "vuln_policy",
+];
 const PAGE: u32 = 100;
 
 /// One entry as the page shows it.
@@ -36,7 +47,7 @@ struct AuditPage {
     tr: Tr,
     layout: Layout,
     entries: Vec<EntryView>,
-    entities: [&'static str; 8],
+    entities: [&'static str; 10],
     entity: String,
     older: Option<String>,
 }

@@ -35,6 +35,7 @@ struct ShowPage {
     f: Facility,
     assets: u64,
     by_category: Vec<CategoryCount>,
+    open_findings: usize,
     can_edit: bool,
     can_delete: bool,
 }
@@ -108,6 +109,7 @@ pub(crate) async fn show(
     let f = state.app.facility(&v.p, id).await?;
     let by_category = state.app.facility_asset_counts(&v.p, id).await?;
     let assets = by_category.iter().map(|c| c.count).sum();
+    let open_findings = state.app.facility_findings(&v.p, id).await?.len();
     let layout = Layout { title: f.draft.name.clone(), ..Layout::new(&v, "facilities.title", "facilities") }
         .with_notice(v.tr, q.done.as_deref());
     page(&ShowPage {
@@ -115,6 +117,7 @@ pub(crate) async fn show(
         layout,
         assets,
         by_category,
+        open_findings,
         can_edit: v.p.can(Action::EditFacility, Some(id)),
         can_delete: v.p.can(Action::CreateFacility, None),
         f,

@@ -13,6 +13,7 @@ mod login;
 pub(crate) mod render;
 mod statics;
 mod users;
+mod vulns;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -49,6 +50,11 @@ pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
         .route("/assets/{id}", get(assets::show).post(assets::update))
         .route("/assets/{id}/edit", get(assets::edit))
         .route("/assets/{id}/delete", post(assets::delete))
+        .route("/vulns", get(vulns::list::list))
+        .route("/vulns/export.csv", get(vulns::list::export))
+        .route("/vulns/policy", get(vulns::policy::show).post(vulns::policy::save))
+        .route("/vulns/{id}", get(vulns::detail::show))
+        .route("/vulns/{id}/decision", post(vulns::detail::decide))
         .route("/contacts", get(contacts::list).post(contacts::create))
         .route("/contacts/chart", get(contacts::chart))
         .route("/contacts/new", get(contacts::new))

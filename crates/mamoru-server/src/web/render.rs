@@ -13,7 +13,7 @@ use crate::web::context::Viewer;
 pub(crate) struct Layout {
     /// The page title (already translated).
     pub(crate) title: String,
-    /// Which menu entry is current: `dashboard`, `facilities`, `assets`, `contacts`,
+    /// Which menu entry is current: `dashboard`, `facilities`, `assets`, `vulns`, `contacts`,
     /// `users`, `audit`, `account`.
     pub(crate) nav: &'static str,
     /// The user's display name; empty on the login pages.
@@ -68,6 +68,7 @@ impl Layout {
             "imported" => Some(tr.t("notice.imported").to_owned()),
             "password" => Some(tr.t("notice.password").to_owned()),
             "totp" => Some(tr.t("notice.totp").to_owned()),
+            "decided" => Some(tr.t("notice.decided").to_owned()),
             _ => None,
         });
         self

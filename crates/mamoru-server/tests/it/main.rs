@@ -2,7 +2,7 @@
 //!
 //! `support` starts servers and signs users in; the other modules are grouped by what a user
 //! does: logging in, keeping the register, importing, staying inside one's organisation, the
-//! API.
+//! API, vulnerability findings.
 
 mod accounts;
 mod api;
@@ -11,3 +11,5 @@ mod login;
 mod register;
 mod support;
 mod tenancy;
+mod vulns;
+mod vulns_api;

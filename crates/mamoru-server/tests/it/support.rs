@@ -71,6 +71,8 @@ impl Server {
     }
 
     pub(crate) fn client(&self) -> Client {
+        // reqwest is built with rustls and no default crypto provider (see mamoru_app::notify).
+        mamoru_app::notify::install_tls();
         let http = reqwest::Client::builder().cookie_store(true).build().unwrap();
         Client { http, base: self.base.clone() }
     }

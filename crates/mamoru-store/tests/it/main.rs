@@ -4,6 +4,7 @@
 mod assets;
 mod audit;
 mod contacts;
+mod findings;
 mod import;
 mod migrations;
 mod support;

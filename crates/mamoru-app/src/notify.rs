@@ -1,0 +1,143 @@
+//! Alerts that reach a person: messages are written to the store's outbox when something
+//! needs attention (a known-exploited vulnerability newly found on an asset) and delivered to
+//! the organisation's webhook. The body carries a `text` key, which Slack, Mattermost,
+//! Rocket.Chat and most chat bridges show as the message.
+//!
+//! Mail is not offered yet; a message without a webhook stays in the outbox, listed on the
+//! dashboard.
+
+use std::time::Duration;
+
+use mamoru_domain::OrgId;
+use mamoru_store::{FindingQuery, Rematched};
+use serde_json::json;
+
+use crate::App;
+use crate::error::{Error, Result};
+
+/// The kind of message sent when a known-exploited vulnerability is newly found.
+pub const KIND_KEV: &str = "vuln.kev";
+
+/// What a delivery round did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Delivered {
+    /// Messages posted.
+    pub sent: usize,
+    /// Messages whose post failed (retried next round, up to a limit).
+    pub failed: usize,
+    /// Messages for organisations with no webhook.
+    pub held: usize,
+}
+
+/// Chooses rustls's ring provider for every HTTPS client in the process; call it before
+/// building a `reqwest` client by other means than [`http_client`]. Idempotent.
+pub fn install_tls() {
+    // Installing twice is refused harmlessly; the first provider stays.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// An HTTP client for outbound calls (webhooks, feed downloads): HTTPS through rustls with
+/// the system's certificates, and a timeout so a dead endpoint cannot hang a job.
+pub fn http_client(timeout: Duration) -> Result<reqwest::Client> {
+    install_tls();
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .user_agent(concat!("mamoru/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::Feed(format!("cannot set up HTTPS: {e}")))
+}
+
+impl App {
+    /// Sets (or removes) the organisation's webhook; only `http(s)://` URLs are accepted.
+    pub async fn set_webhook(&self, p: &crate::Principal, url: Option<&str>) -> Result<()> {
+        p.require(mamoru_domain::access::Action::ManageOrganization, None)?;
+        let url = url.map(str::trim).filter(|u| !u.is_empty());
+        if let Some(u) = url {
+            let ok = reqwest::Url::parse(u).is_ok_and(|parsed| matches!(parsed.scheme(), "http" | "https"));
+            if !ok {
+                let problem =
+                    mamoru_domain::Problem::UnknownChoice { given: u.to_owned(), expected: "https://…".into() };
+                return Err(Error::Invalid(vec![mamoru_domain::Invalid::new("webhook_url", problem)]));
+            }
+        }
+        Ok(self.store.set_webhook(p.org, url, &p.actor()).await?)
+    }
+
+    /// Queues a message when a re-match found (or re-opened) known-exploited vulnerabilities.
+    pub(crate) async fn alert_on_kev(&self, org: OrgId, r: &Rematched) -> Result<()> {
+        let fresh: Vec<_> = r.new.iter().chain(&r.reopened).copied().collect();
+        if fresh.is_empty() {
+            return Ok(());
+        }
+        let all = self.store.findings(org, &FindingQuery::default()).await?;
+        let hits: Vec<_> = all.iter().filter(|f| f.matched.kev && fresh.contains(&f.id)).collect();
+        if hits.is_empty() {
+            return Ok(());
+        }
+        let first = hits[0];
+        let subject = format!(
+            "[Mamoru] 既知の悪用がある脆弱性 {}件: {} ({} / {}) ほか / {} known-exploited vulnerabilities found",
+            hits.len(),
+            first.matched.vuln_id,
+            first.facility_name,
+            first.asset_name,
+            hits.len()
+        );
+        let lines: Vec<String> = hits
+            .iter()
+            .map(|f| {
+                format!(
+                    "優先度{} {} {} / {} (期限 {}): {}",
+                    f.matched.priority, f.matched.vuln_id, f.facility_name, f.asset_name, f.due, f.matched.why
+                )
+            })
+            .collect();
+        let body = json!({
+            "kind": KIND_KEV,
+            "text": format!("{subject}\n{}", lines.join("\n")),
+            "findings": hits.iter().map(|f| json!({
+                "id": f.id.get(),
+                "asset": f.asset_name,
+                "facility": f.facility_name,
+                "cve": f.matched.vuln_id,
+                "priority": f.matched.priority,
+                "due": f.due.to_string(),
+                "why": f.matched.why,
+            })).collect::<Vec<_>>(),
+        });
+        self.store.queue_notification(org, KIND_KEV, &subject, &body.to_string()).await?;
+        Ok(())
+    }
+
+    /// Posts every pending message to its organisation's webhook.
+    pub async fn deliver_notifications(&self) -> Result<Delivered> {
+        let pending = self.store.pending_notifications().await?;
+        let mut done = Delivered::default();
+        if pending.is_empty() {
+            return Ok(done);
+        }
+        let client = http_client(Duration::from_secs(10))?;
+        for n in pending {
+            let Some(url) = self.store.org(n.org).await?.webhook_url else {
+                done.held += 1;
+                continue;
+            };
+            let outcome = client
+                .post(&url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(n.body.clone())
+                .send()
+                .await
+                .and_then(reqwest::Response::error_for_status)
+                .map(|_| ())
+                .map_err(|e| e.to_string());
+            if outcome.is_ok() {
+                done.sent += 1
+            } else {
+                done.failed += 1
+            }
+            self.store.notification_attempted(n.id, outcome).await?;
+        }
+        Ok(done)
+    }
+}
