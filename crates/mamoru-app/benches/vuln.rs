@@ -4,9 +4,10 @@
 //!
 //! Run: `cargo bench -p mamoru-app --bench vuln` (options: `-- --records N`, `--assets N`,
 //! `--postgres URL`). The NVD cannot be downloaded here, so the records are synthesised from
-//! the real samples in ../shared/data/vuln/nvd-api-2.0: each copy gets a new CVE id and, past
-//! the first, its products renamed (`fortios` → `fortios_x17`), so the product index is as
-//! spread out as the real NVD's (about 100,000 vendor/product pairs). Pages of 2,000 records,
+//! the real samples in ../shared/data/vuln/nvd-api-2.0: each copy gets a new CVE id and, but
+//! for one copy in a hundred, its products renamed (`fortios` → `fortios_x17`), so the product
+//! index is spread out like the real NVD's and the register's devices have dozens of
+//! advisories each. Pages of 2,000 records,
 //! as the NVD API serves them, are written to a temporary folder and imported through the
 //! same path as `mamoru vuln import`.
 
@@ -157,7 +158,9 @@ fn synthesise(dir: &Path, records: usize) -> usize {
         let mut cve = samples[i % samples.len()].clone();
         let copy = i / samples.len();
         cve["id"] = Value::from(format!("CVE-{}-{:07}", 2000 + copy % 26, i));
-        if copy > 0 {
+        // One copy in a hundred keeps the real product names, so the assets' products have
+        // about as many advisories as a FortiOS or a Windows build has in the real NVD.
+        if !copy.is_multiple_of(100) {
             rename_products(&mut cve, copy % 300);
         }
         page.push(serde_json::json!({ "cve": cve }));

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use mamoru_domain::OrgId;
+use mamoru_domain::{FindingStatus, OrgId};
 use mamoru_store::{FindingQuery, Rematched};
 use serde_json::json;
 
@@ -63,14 +63,31 @@ impl App {
         Ok(self.store.set_webhook(p.org, url, &p.actor()).await?)
     }
 
-    /// Queues a message when a re-match found (or re-opened) known-exploited vulnerabilities.
+    /// Queues a message when a re-match found (or re-opened) known-exploited vulnerabilities,
+    /// or when CISA newly lists one already found.
     pub(crate) async fn alert_on_kev(&self, org: OrgId, r: &Rematched) -> Result<()> {
-        let fresh: Vec<_> = r.new.iter().chain(&r.reopened).copied().collect();
+        let fresh: Vec<_> = r.new.iter().chain(&r.reopened).chain(&r.newly_kev).copied().collect();
         if fresh.is_empty() {
             return Ok(());
         }
-        let all = self.store.findings(org, &FindingQuery::default()).await?;
-        let hits: Vec<_> = all.iter().filter(|f| f.matched.kev && fresh.contains(&f.id)).collect();
+        let mut all = Vec::new();
+        for ids in fresh.chunks(500) {
+            let query = FindingQuery {
+                ids: ids.to_vec(),
+                kev_only: true,
+                statuses: vec![FindingStatus::Open],
+                ..Default::default()
+            };
+            all.extend(self.store.findings(org, &query).await?);
+        }
+        all.sort_by(|a, b| {
+            (a.matched.priority, &a.facility_name, &a.asset_name).cmp(&(
+                b.matched.priority,
+                &b.facility_name,
+                &b.asset_name,
+            ))
+        });
+        let hits: Vec<_> = all.iter().collect();
         if hits.is_empty() {
             return Ok(());
         }

@@ -104,8 +104,9 @@ pub struct FeedStatus {
     pub last_import: Option<String>,
 }
 
-/// Rows per multi-row statement; 7 parameters each stays below both backends' limits.
-const CHUNK: usize = 400;
+/// Rows per multi-row statement. The SQLite driver's binding cost grows faster than the
+/// parameter count, so statements stay at a few hundred parameters.
+const CHUNK: usize = 100;
 
 impl Store {
     /// Writes one feed file's records, replacing what the store held for the same ids, all or
@@ -172,6 +173,21 @@ impl Store {
                 if seen.insert((row.text("id")?, row.text("source")?)) {
                     bodies.push(row.text("body")?);
                 }
+            }
+        }
+        Ok(bodies)
+    }
+
+    /// Every stored record (of any source) with one of these ids.
+    pub async fn advisories_by_ids(&self, ids: &[String]) -> Result<Vec<String>> {
+        let mut conn = self.pool.conn().await?;
+        let mut bodies = Vec::new();
+        for chunk in ids.chunks(CHUNK) {
+            let mut params = Vec::new();
+            let list: Vec<String> = chunk.iter().map(|c| bind(&mut params, c.as_str())).collect();
+            let sql = format!("SELECT body FROM advisories WHERE id IN ({}) ORDER BY id, source", list.join(", "));
+            for row in conn.fetch_all(sql.into(), params).await? {
+                bodies.push(row.text("body")?);
             }
         }
         Ok(bodies)

@@ -4,10 +4,8 @@
 //! result to the stored findings in one transaction, following
 //! [`FindingStatus::after_rematch`], so a person's decision is never overwritten by a re-run.
 
-use std::collections::HashMap;
-
+use jiff::Timestamp;
 use jiff::civil::Date;
-use jiff::{Span, Timestamp};
 use mamoru_domain::{Asset, AssetId, FacilityId, FindingId, FindingStatus, OrgId, Policy};
 use serde_json::json;
 
@@ -74,7 +72,7 @@ pub struct Finding {
     pub status: FindingStatus,
     /// When first found (or re-opened).
     pub first_seen: Timestamp,
-    /// When last confirmed by a match.
+    /// When a match last changed it (found, re-ranked, re-opened).
     pub last_seen: Timestamp,
     /// The Asia/Tokyo day it was found; `due` counts from it.
     pub found_on: Date,
@@ -101,6 +99,8 @@ pub struct FindingQuery {
     pub facility: Option<FacilityId>,
     /// Only this asset.
     pub asset: Option<AssetId>,
+    /// Only these findings (when not empty).
+    pub ids: Vec<FindingId>,
     /// Only these states; empty for all.
     pub statuses: Vec<FindingStatus>,
     /// Only known-exploited ones.
@@ -134,6 +134,8 @@ pub struct Rematched {
     pub fixed: usize,
     /// Findings that were already there and still apply.
     pub unchanged: usize,
+    /// Findings already there that CISA now lists as known exploited.
+    pub newly_kev: Vec<FindingId>,
 }
 
 const FINDING_COLUMNS: &str = "fi.id, fi.asset_id, fi.facility_id, fi.vuln_id, fi.advisory_id, fi.source, fi.confidence, \
@@ -167,150 +169,6 @@ impl Store {
         self.pool.conn().await?.fetch_all(sql.into(), params).await?.iter().map(asset_from_row).collect()
     }
 
-    /// Applies a match of the assets in `scope` to the stored findings: new ones are added,
-    /// ones that no longer match are fixed, and decisions stay. `today` is the Asia/Tokyo day.
-    pub async fn apply_matches(
-        &self,
-        org: OrgId,
-        scope: &[AssetId],
-        matches: &[Matched],
-        today: Date,
-        actor: &Actor,
-    ) -> Result<Rematched> {
-        let now = Timestamp::now();
-        let at = format_ts(now);
-        let mut tx = self.pool.write().await?;
-        let mut existing: HashMap<(i64, String), Stored> = HashMap::new();
-        for part in scope.chunks(500) {
-            let mut params = vec![Arg::from(org.get())];
-            let filter = and_in(&mut params, "asset_id", part.iter().map(|a| a.get()));
-            let sql = format!(
-                "SELECT id, asset_id, vuln_id, status, decision_expires, found_on FROM findings WHERE org_id = $1{filter}"
-            );
-            for r in tx.fetch_all(sql.into(), params).await? {
-                let status = status_of(&r)?;
-                let expires = parse_opt_date(r.opt_text("decision_expires")?)?;
-                let found_on = parse_opt_date(r.opt_text("found_on")?)?.unwrap_or(today);
-                existing.insert(
-                    (r.int("asset_id")?, r.text("vuln_id")?),
-                    (FindingId::new(r.int("id")?), status, expires, found_on),
-                );
-            }
-        }
-        let mut out = Rematched::default();
-        for m in matches {
-            let key = (m.asset.get(), m.vuln_id.clone());
-            match existing.remove(&key) {
-                None => {
-                    let due = due_date(today, m.due_days);
-                    let row = tx
-                        .fetch_one(
-                            "INSERT INTO findings (org_id, facility_id, asset_id, vuln_id, advisory_id, source, confidence, why, \
-                             criteria, matched_version, kev, ransomware, epss, cvss, priority, priority_reason, status, \
-                             first_seen, last_seen, found_on, due) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-                             $13, $14, $15, $16, 'open', $17, $17, $18, $19) RETURNING id"
-                                .into(),
-                            args![
-                                org.get(),
-                                m.facility.get(),
-                                m.asset.get(),
-                                m.vuln_id.as_str(),
-                                m.advisory_id.as_str(),
-                                m.source.as_str(),
-                                m.confidence.as_str(),
-                                m.why.as_str(),
-                                m.criteria.as_str(),
-                                m.version.clone(),
-                                m.kev,
-                                m.ransomware,
-                                m.epss,
-                                m.cvss,
-                                i64::from(m.priority),
-                                m.priority_reason.as_str(),
-                                at.as_str(),
-                                today.to_string(),
-                                due.to_string()
-                            ],
-                        )
-                        .await?;
-                    out.new.push(FindingId::new(row.int("id")?));
-                }
-                Some((id, status, expires, found_on)) => {
-                    let next = status.after_rematch(true, expires, today);
-                    let found_on = if next.is_some() { today } else { found_on };
-                    if next.is_some() {
-                        out.reopened.push(id);
-                    } else {
-                        out.unchanged += 1;
-                    }
-                    let status = next.unwrap_or(status);
-                    tx.execute(
-                        "UPDATE findings SET advisory_id = $1, source = $2, confidence = $3, why = $4, criteria = $5, \
-                         matched_version = $6, kev = $7, ransomware = $8, epss = $9, cvss = $10, priority = $11, \
-                         priority_reason = $12, status = $13, last_seen = $14, found_on = $15, due = $16, \
-                         resolved_at = CASE WHEN $13 = 'open' THEN NULL ELSE resolved_at END, \
-                         first_seen = CASE WHEN $17 THEN $14 ELSE first_seen END WHERE org_id = $18 AND id = $19"
-                            .into(),
-                        args![
-                            m.advisory_id.as_str(),
-                            m.source.as_str(),
-                            m.confidence.as_str(),
-                            m.why.as_str(),
-                            m.criteria.as_str(),
-                            m.version.clone(),
-                            m.kev,
-                            m.ransomware,
-                            m.epss,
-                            m.cvss,
-                            i64::from(m.priority),
-                            m.priority_reason.as_str(),
-                            status.code(),
-                            at.as_str(),
-                            found_on.to_string(),
-                            due_date(found_on, m.due_days).to_string(),
-                            next.is_some(),
-                            org.get(),
-                            id.get()
-                        ],
-                    )
-                    .await?;
-                }
-            }
-        }
-        // What is left was stored for an asset in scope and matched no more.
-        for (id, status, expires, _) in existing.into_values() {
-            if let Some(next) = status.after_rematch(false, expires, today) {
-                tx.execute(
-                    "UPDATE findings SET status = $1, resolved_at = $2 WHERE org_id = $3 AND id = $4".into(),
-                    args![next.code(), at.as_str(), org.get(), id.get()],
-                )
-                .await?;
-                out.fixed += 1;
-            }
-        }
-        if !out.new.is_empty() || !out.reopened.is_empty() || out.fixed > 0 {
-            let summary = format!(
-                "vulnerability match: {} new, {} re-opened, {} fixed",
-                out.new.len(),
-                out.reopened.len(),
-                out.fixed
-            );
-            let after = json!({ "assets": scope.len(), "new": out.new.len(), "reopened": out.reopened.len(), "fixed": out.fixed });
-            let change = Change {
-                action: "finding.match",
-                entity: "finding",
-                entity_id: None,
-                facility_id: None,
-                summary,
-                before: None,
-                after: Some(after),
-            };
-            append(&mut tx, Some(org), actor, change).await?;
-        }
-        tx.commit().await?;
-        Ok(out)
-    }
-
     /// Findings of the organisation, most urgent first.
     pub async fn findings(&self, org: OrgId, query: &FindingQuery) -> Result<Vec<Finding>> {
         let mut params = vec![Arg::from(org.get())];
@@ -320,6 +178,9 @@ impl Store {
         }
         if let Some(f) = query.facility {
             filter.push_str(&format!(" AND fi.facility_id = {}", bind(&mut params, f.get())));
+        }
+        if !query.ids.is_empty() {
+            filter.push_str(&and_in(&mut params, "fi.id", query.ids.iter().map(|i| i.get())));
         }
         if let Some(a) = query.asset {
             filter.push_str(&format!(" AND fi.asset_id = {}", bind(&mut params, a.get())));
@@ -459,14 +320,7 @@ impl Store {
     }
 }
 
-/// What a re-match needs of a stored finding: id, state, acceptance expiry, day found.
-type Stored = (FindingId, FindingStatus, Option<Date>, Date);
-
-fn due_date(found: Date, days: u16) -> Date {
-    found.checked_add(Span::new().days(i64::from(days))).unwrap_or(found)
-}
-
-fn status_of(r: &Row) -> Result<FindingStatus> {
+pub(crate) fn status_of(r: &Row) -> Result<FindingStatus> {
     let code = r.text("status")?;
     FindingStatus::from_code(&code).ok_or_else(|| Error::Corrupt(format!("finding status {code:?}")))
 }

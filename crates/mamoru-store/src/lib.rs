@@ -25,6 +25,7 @@ mod migrate;
 mod notifications;
 mod orgs;
 mod parties;
+mod rematch;
 mod sessions;
 mod time;
 mod tokens;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use mamoru_store::{Actor, AdvisoryRow, EpssRow, FeedBatch, KevRow};
 use mamoru_vuln::feed::{self, Feed};
 
+use super::rank::score;
 use crate::error::Result;
 use crate::{App, Error};
 
@@ -113,7 +114,7 @@ pub(crate) fn batch_of(path: &Path, feed: Feed) -> (FeedBatch, &'static str) {
             source: a.source.as_str().to_owned(),
             modified: a.modified.clone(),
             title: a.title.clone(),
-            cvss: a.best_cvss().map(|c| f64::from(c.score)),
+            cvss: a.best_cvss().map(|c| score(c.score)),
             body: serde_json::to_string(a).unwrap_or_default(),
             products: mamoru_vuln::advisory_products(a),
         })
@@ -135,7 +136,7 @@ pub(crate) fn batch_of(path: &Path, feed: Feed) -> (FeedBatch, &'static str) {
     let epss = feed
         .epss
         .into_iter()
-        .map(|e| EpssRow { cve: e.cve, score: f64::from(e.score), percentile: f64::from(e.percentile), date: e.date })
+        .map(|e| EpssRow { cve: e.cve, score: score(e.score), percentile: score(e.percentile), date: e.date })
         .collect();
     let batch = FeedBatch { file: path.display().to_string(), format: format.to_owned(), advisories, kev, epss };
     (batch, format)

@@ -43,6 +43,8 @@ pub struct FetchOptions {
     pub epss_url: String,
     /// MyJVN API address.
     pub jvn_url: String,
+    /// The wait before the second try of a failed download (doubled before the third).
+    pub retry_pause: Duration,
 }
 
 impl FetchOptions {
@@ -59,6 +61,7 @@ impl FetchOptions {
             kev_url: "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json".into(),
             epss_url: "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz".into(),
             jvn_url: "https://jvndb.jvn.jp/myjvn".into(),
+            retry_pause: Duration::from_secs(10),
         }
     }
 }
@@ -81,13 +84,13 @@ impl App {
         let mut files = Vec::new();
         if opts.kev {
             let path = opts.dir.join("kev/known_exploited_vulnerabilities.json");
-            download(&client, &opts.kev_url, &[], &path).await?;
+            download(&client, &opts.kev_url, &[], &path, opts.retry_pause).await?;
             progress(&format!("KEV: {}", path.display()));
             files.push(path);
         }
         if opts.epss {
             let path = opts.dir.join("epss/epss_scores-current.csv.gz");
-            download(&client, &opts.epss_url, &[], &path).await?;
+            download(&client, &opts.epss_url, &[], &path, opts.retry_pause).await?;
             progress(&format!("EPSS: {}", path.display()));
             files.push(path);
         }
@@ -149,7 +152,7 @@ async fn fetch_nvd(
             }
             let url = reqwest::Url::parse_with_params(&opts.nvd_url, &query).map_err(|e| Error::Feed(e.to_string()))?;
             let path = opts.dir.join(format!("nvd/{stamp}-{:03}-{start:07}.json", files.len()));
-            let bytes = download(client, url.as_str(), &headers, &path).await?;
+            let bytes = download(client, url.as_str(), &headers, &path, opts.retry_pause).await?;
             let total = total_results(&bytes);
             progress(&format!("NVD: {} of {total}", (start + NVD_PAGE).min(total)));
             files.push(path);
@@ -193,7 +196,7 @@ async fn fetch_jvn(
         ];
         let url = reqwest::Url::parse_with_params(&opts.jvn_url, &query).map_err(|e| Error::Feed(e.to_string()))?;
         let path = opts.dir.join(format!("jvn/overview-{first:05}.xml"));
-        let bytes = download(client, url.as_str(), &[], &path).await?;
+        let bytes = download(client, url.as_str(), &[], &path, opts.retry_pause).await?;
         let items = String::from_utf8_lossy(&bytes).matches("<item ").count();
         progress(&format!("JVN: {} items from {first}", items));
         files.push(path);
@@ -206,12 +209,18 @@ async fn fetch_jvn(
 }
 
 /// GETs `url` into `path` (via a temporary file, so a cut download never looks complete).
-async fn download(client: &reqwest::Client, url: &str, headers: &[(&str, String)], path: &Path) -> Result<Vec<u8>> {
+async fn download(
+    client: &reqwest::Client,
+    url: &str,
+    headers: &[(&str, String)],
+    path: &Path,
+    pause: Duration,
+) -> Result<Vec<u8>> {
     let mut last = String::new();
     for attempt in 0..3u32 {
         if attempt > 0 {
             // NVD answers 403/503 when busy; waiting is the documented remedy.
-            tokio::time::sleep(Duration::from_secs(10 * u64::from(attempt))).await;
+            tokio::time::sleep(pause * attempt).await;
         }
         let mut req = client.get(url);
         for (k, v) in headers {

@@ -37,3 +37,18 @@ impl Intel {
         (Signals { kev: listed, ransomware, epss: self.epss.get(id).copied(), cvss }, kev)
     }
 }
+
+/// A score as people read it: the engine keeps scores as `f32`, whose nearest `f64` prints
+/// as 9.800000190734863; six decimals are more than any feed gives.
+pub(crate) fn score(v: f32) -> f64 {
+    (f64::from(v) * 1e6).round() / 1e6
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn scores_print_as_written() {
+        assert_eq!(super::score(9.8).to_string(), "9.8");
+        assert_eq!(super::score(0.97565).to_string(), "0.97565");
+    }
+}

@@ -10,7 +10,7 @@ use mamoru_vuln::feed;
 use mamoru_vuln::{Index, Kev};
 
 use super::findings::FindingReport;
-use super::rank::Intel;
+use super::rank::{Intel, score};
 use crate::Error;
 
 /// Feeds loaded from a folder, ready to match.
@@ -99,8 +99,8 @@ impl Feeds {
                     cve: m.id.clone(),
                     kev: signals.kev,
                     ransomware: signals.ransomware,
-                    epss: signals.epss.map(f64::from),
-                    cvss: signals.cvss.map(f64::from),
+                    epss: signals.epss.map(score),
+                    cvss: signals.cvss.map(score),
                     priority: a.priority,
                     due: a.due(today).to_string(),
                     priority_reason: a.reason,

@@ -93,6 +93,8 @@ CREATE TABLE findings (
     decision_expires TEXT,
     decided_by TEXT,
     decided_at TEXT,
+    -- A digest of what the last match wrote, so a re-match rewrites only what changed.
+    fingerprint TEXT NOT NULL,
     UNIQUE (asset_id, vuln_id)
 );
 CREATE INDEX findings_org ON findings (org_id, status, priority);
