@@ -82,6 +82,26 @@ pub struct Advisory {
 }
 
 impl Advisory {
+    /// An advisory with only its id and source; readers fill in the rest.
+    pub fn new(id: impl Into<String>, source: Source) -> Self {
+        Self {
+            id: id.into(),
+            source,
+            title: None,
+            description: String::new(),
+            published: None,
+            modified: None,
+            status: None,
+            cvss: Vec::new(),
+            cwes: Vec::new(),
+            configurations: Vec::new(),
+            affected: Vec::new(),
+            aliases: Vec::new(),
+            kev: None,
+            references: Vec::new(),
+        }
+    }
+
     /// The highest CVSS base score of the newest CVSS version the record carries.
     pub fn best_cvss(&self) -> Option<&Cvss> {
         self.cvss.iter().max_by(|a, b| {

@@ -11,22 +11,7 @@ use mamoru_vuln::advisory::{Affected, AffectedVersion, Configuration, CpeMatch, 
 use mamoru_vuln::{Advisory, Asset, Index, Source, advisory_products, asset_products};
 
 fn advisory(id: &str, source: Source) -> Advisory {
-    Advisory {
-        id: id.into(),
-        source,
-        title: None,
-        description: String::new(),
-        published: None,
-        modified: None,
-        status: None,
-        cvss: Vec::new(),
-        cwes: Vec::new(),
-        configurations: Vec::new(),
-        affected: Vec::new(),
-        aliases: Vec::new(),
-        kev: None,
-        references: Vec::new(),
-    }
+    Advisory::new(id, source)
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -171,20 +171,12 @@ fn advisory(record: Record, file: &str) -> Result<Advisory, Error> {
     let description =
         if cna.descriptions.is_empty() { english(&cna.rejected_reasons) } else { english(&cna.descriptions) };
     let mut advisory = Advisory {
-        id,
-        source: Source::Cve5,
         title: cna.title.clone(),
         description,
         published: meta.date_published,
         modified: meta.date_updated,
         status: meta.state,
-        cvss: Vec::new(),
-        cwes: Vec::new(),
-        configurations: Vec::new(),
-        affected: Vec::new(),
-        aliases: Vec::new(),
-        kev: None,
-        references: Vec::new(),
+        ..Advisory::new(id, Source::Cve5)
     };
     // The CNA first, then each ADP; every score keeps its scorer, lists are merged.
     for container in std::iter::once(cna).chain(adp) {

@@ -136,6 +136,20 @@ fn advisory(cve: Cve, file: &str, at: Option<usize>) -> Result<Advisory, Error> 
                 let at = format!("configurations[{c}].nodes[{n}].cpeMatch[{m}]");
                 return Err(bad_record(file, record(), format!("{at}: `{}` is not a CPE 2.3 name", bad.criteria)));
             }
+            for (m, cpe_match) in node.cpe_match.iter().enumerate() {
+                let bounds = [
+                    ("versionStartIncluding", &cpe_match.version_start_including),
+                    ("versionStartExcluding", &cpe_match.version_start_excluding),
+                    ("versionEndIncluding", &cpe_match.version_end_including),
+                    ("versionEndExcluding", &cpe_match.version_end_excluding),
+                ];
+                for (name, bound) in bounds {
+                    if let Some(reason) = bound.as_deref().and_then(absurd_version) {
+                        let at = format!("configurations[{c}].nodes[{n}].cpeMatch[{m}].{name}");
+                        return Err(bad_record(file, record(), format!("{at}: {reason}")));
+                    }
+                }
+            }
         }
     }
     let mut cvss = Vec::new();
@@ -306,5 +320,15 @@ where
         }
         self.0.current = None;
         Ok(())
+    }
+}
+
+/// Why a range bound cannot be a version: too long or with control characters. Other odd
+/// spellings are kept; the matcher never matches what it cannot order.
+fn absurd_version(v: &str) -> Option<String> {
+    use crate::version::{Version, VersionError};
+    match Version::parse(v) {
+        Err(e @ (VersionError::TooLong { .. } | VersionError::Control)) => Some(e.to_string()),
+        _ => None,
     }
 }

@@ -543,3 +543,18 @@ fn rejected_records_are_kept_and_late_keys_still_found() {
     assert_eq!((feed.format, feed.advisories[0].id.as_str()), (Format::Cve5, "CVE-2018-13379"));
     assert_eq!(feed.advisories[0].description.len(), 100_000);
 }
+
+#[test]
+fn an_absurd_version_bound_names_the_record() {
+    let mut record: serde_json::Value =
+        serde_json::from_slice(&bytes("nvd-api-2.0/kev-vpn/CVE-2018-13379.json")).unwrap();
+    record["configurations"][0]["nodes"][0]["cpeMatch"][0]["versionEndExcluding"] = "1.".repeat(500).into();
+    let e = mamoru_vuln::feed::read(&serde_json::to_vec(&record).unwrap(), "odd.json").unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.starts_with("odd.json: CVE-2018-13379: configurations[0].nodes[0].cpeMatch[0].versionEndExcluding"),
+        "{text}"
+    );
+    record["configurations"][0]["nodes"][0]["cpeMatch"][0]["versionEndExcluding"] = "1.2\u{7}".into();
+    assert!(mamoru_vuln::feed::read(&serde_json::to_vec(&record).unwrap(), "odd.json").is_err());
+}

@@ -133,32 +133,12 @@ fn find_status(x: &mut Xml<'_>) -> Result<Option<Status>, Error> {
 
 /// An empty JVN advisory for a reader to fill in.
 fn new_advisory() -> Advisory {
-    Advisory {
-        id: String::new(),
-        source: Source::Jvn,
-        title: None,
-        description: String::new(),
-        published: None,
-        modified: None,
-        status: None,
-        cvss: Vec::new(),
-        cwes: Vec::new(),
-        configurations: Vec::new(),
-        affected: Vec::new(),
-        aliases: Vec::new(),
-        kev: None,
-        references: Vec::new(),
-    }
+    Advisory::new(String::new(), Source::Jvn)
 }
 
 /// `CVE-YYYY-NNNN…`, exactly.
 fn is_cve(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix("CVE-") else { return false };
-    let Some((year, num)) = rest.split_once('-') else { return false };
-    year.len() == 4
-        && num.len() >= 4
-        && year.bytes().all(|b| b.is_ascii_digit())
-        && num.bytes().all(|b| b.is_ascii_digit())
+    super::is_cve_id(s)
 }
 
 /// Pushes a trimmed, non-empty value unless it is already there (JVN repeats a CVE once
