@@ -108,6 +108,10 @@ pub struct FindingQuery {
     /// Only on perimeter devices: VPN, UTM/firewall, router, remote-maintenance line, or
     /// internet-facing.
     pub perimeter_only: bool,
+    /// Only this priority (1..=5).
+    pub priority: Option<u8>,
+    /// Only those due before this day (overdue, when it is today).
+    pub due_before: Option<Date>,
     /// At most this many (default all).
     pub limit: Option<u32>,
 }
@@ -194,6 +198,12 @@ impl Store {
         }
         if query.perimeter_only {
             filter.push_str(&format!(" AND {PERIMETER}"));
+        }
+        if let Some(p) = query.priority {
+            filter.push_str(&format!(" AND fi.priority = {}", bind(&mut params, i64::from(p))));
+        }
+        if let Some(d) = query.due_before {
+            filter.push_str(&format!(" AND fi.due < {}", bind(&mut params, d.to_string())));
         }
         let limit = query.limit.map(|l| format!(" LIMIT {l}")).unwrap_or_default();
         let sql = format!(

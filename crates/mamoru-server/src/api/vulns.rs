@@ -73,7 +73,7 @@ pub(crate) async fn list(
         perimeter_only: q.perimeter.unwrap_or(false),
         limit: q.limit.map(|l| l.clamp(1, 10_000)),
         visible: None,
-        ids: Vec::new(),
+        ..Default::default()
     };
     let all = state.app.findings(&p, query).await?;
     Ok(axum::Json(all.into_iter().map(Into::into).collect()))

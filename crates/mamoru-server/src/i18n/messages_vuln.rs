@@ -92,7 +92,12 @@ pub(crate) const VULN_MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("vulns.history", "経緯", "History"),
     ("vulns.first_seen", "最初に検出", "First found"),
-    ("vulns.last_seen", "最後に確認", "Last confirmed"),
+    (
+        "vulns.more_in_csv",
+        "（最も急ぐものから表示しています。すべてはCSVで出力できます）",
+        "(the most urgent first; export CSV for all)",
+    ),
+    ("vulns.last_seen", "照合結果の最終更新", "Match last changed"),
     ("vulns.resolved_at", "解消", "Resolved"),
     ("vulns.decided", "記録した人", "Decided by"),
     ("vulns.open_nvd", "NVDで詳細を見る", "Details at NVD"),

@@ -71,18 +71,16 @@ impl Filters {
         self.priority.parse().ok().filter(|p| (1..=5).contains(p))
     }
 
-    fn query(&self) -> Result<FindingQuery, WebError> {
+    fn query(&self, today: Date) -> Result<FindingQuery, WebError> {
         Ok(FindingQuery {
             facility: opt_id(&self.facility)?.map(FacilityId::new),
             statuses: FindingStatus::from_code(self.status()).into_iter().collect(),
             kev_only: self.kev(),
             perimeter_only: self.perimeter(),
+            priority: self.priority(),
+            due_before: self.overdue().then_some(today),
             ..Default::default()
         })
-    }
-
-    fn keep(&self, f: &Finding, today: Date) -> bool {
-        self.priority().is_none_or(|p| f.matched.priority == p) && (!self.overdue() || f.due < today)
     }
 
     /// These filters as a query string, for the CSV link.
@@ -103,11 +101,19 @@ impl Filters {
     }
 }
 
-/// The findings the filters select, as `p` may see them.
-async fn select(state: &AppState, v: &Viewer, filters: &Filters, today: Date) -> Result<Vec<Finding>, WebError> {
-    let mut all = state.app.findings(&v.p, filters.query()?).await?;
-    all.retain(|f| filters.keep(f, today));
-    Ok(all)
+/// Rows a page shows; the CSV export has them all.
+const PAGE_ROWS: u32 = 500;
+
+/// The findings the filters select, as `p` may see them, at most `limit`.
+async fn select(
+    state: &AppState,
+    v: &Viewer,
+    filters: &Filters,
+    today: Date,
+    limit: Option<u32>,
+) -> Result<Vec<Finding>, WebError> {
+    let query = FindingQuery { limit, ..filters.query(today)? };
+    Ok(state.app.findings(&v.p, query).await?)
 }
 
 #[derive(Template)]
@@ -116,6 +122,8 @@ struct ListPage {
     tr: Tr,
     layout: Layout,
     rows: Vec<Row>,
+    /// More rows than the page shows.
+    more: bool,
     filters: Filters,
     facilities: Vec<Facility>,
     statuses: &'static [FindingStatus],
@@ -129,12 +137,16 @@ pub(crate) async fn list(
     Query(filters): Query<Filters>,
 ) -> Result<Response, WebError> {
     let today = today();
-    let rows = Row::all(v.tr, select(&state, &v, &filters, today).await?, today);
+    let mut found = select(&state, &v, &filters, today, Some(PAGE_ROWS + 1)).await?;
+    let more = found.len() > PAGE_ROWS as usize;
+    found.truncate(PAGE_ROWS as usize);
+    let rows = Row::all(v.tr, found, today);
     let facilities = state.app.facilities(&v.p).await?;
     page(&ListPage {
         tr: v.tr,
         layout: Layout::new(&v, "vulns.title", "vulns"),
         rows,
+        more,
         filters,
         facilities,
         statuses: FindingStatus::ALL,
@@ -148,7 +160,7 @@ pub(crate) async fn export(
     State(state): State<AppState>,
     Query(filters): Query<Filters>,
 ) -> Result<Response, WebError> {
-    let findings = select(&state, &v, &filters, today()).await?;
+    let findings = select(&state, &v, &filters, today(), None).await?;
     let reports: Vec<FindingReport> = findings.iter().map(FindingReport::of).collect();
     Ok(download(findings_csv(&reports), "text/csv; charset=utf-8", "findings.csv"))
 }
@@ -170,7 +182,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(f.query_string(), "status=all&kev=1&priority=1&facility=3");
-        assert!(f.query().unwrap().statuses.is_empty());
+        assert!(f.query(jiff::civil::date(2026, 11, 25)).unwrap().statuses.is_empty());
         let f = Filters { status: Some("nonsense".into()), priority: "9".into(), ..Default::default() };
         assert_eq!((f.status(), f.priority()), ("open", None));
     }
