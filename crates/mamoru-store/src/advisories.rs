@@ -281,15 +281,29 @@ fn without_repeats(batch: &FeedBatch) -> FeedBatch {
 }
 
 async fn existing_advisories(tx: &mut Tx, chunk: &[AdvisoryRow]) -> Result<HashSet<(String, String)>> {
-    let mut params = Vec::new();
-    let pairs: Vec<String> = chunk
-        .iter()
-        .map(|a| {
-            format!("(id = {} AND source = {})", bind(&mut params, a.id.as_str()), bind(&mut params, a.source.as_str()))
-        })
-        .collect();
-    let sql = format!("SELECT id, source FROM advisories WHERE {}", pairs.join(" OR "));
-    tx.fetch_all(sql.into(), params).await?.iter().map(|r| Ok((r.text("id")?, r.text("source")?))).collect()
+    let mut found = HashSet::new();
+    for (source, ids) in by_source(chunk) {
+        let mut params = vec![Arg::from(source)];
+        let list: Vec<String> = ids.iter().map(|id| bind(&mut params, *id)).collect();
+        let sql = format!("SELECT id, source FROM advisories WHERE source = $1 AND id IN ({})", list.join(", "));
+        for r in tx.fetch_all(sql.into(), params).await? {
+            found.insert((r.text("id")?, r.text("source")?));
+        }
+    }
+    Ok(found)
+}
+
+/// The chunk's ids per source: `source = $1 AND id IN (…)` plans far faster on PostgreSQL
+/// than an OR of (id, source) pairs.
+fn by_source(chunk: &[AdvisoryRow]) -> Vec<(&str, Vec<&str>)> {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for a in chunk {
+        match groups.iter_mut().find(|(s, _)| *s == a.source) {
+            Some((_, ids)) => ids.push(&a.id),
+            None => groups.push((&a.source, vec![&a.id])),
+        }
+    }
+    groups
 }
 
 async fn upsert_advisories(tx: &mut Tx, chunk: &[AdvisoryRow], at: &str) -> Result<()> {
@@ -322,18 +336,12 @@ async fn upsert_advisories(tx: &mut Tx, chunk: &[AdvisoryRow], at: &str) -> Resu
 /// Replaces the product index of the chunk's advisories: a record's products change when
 /// NVD re-analyses it.
 async fn replace_products(tx: &mut Tx, chunk: &[AdvisoryRow]) -> Result<()> {
-    let mut params = Vec::new();
-    let pairs: Vec<String> = chunk
-        .iter()
-        .map(|a| {
-            format!(
-                "(advisory_id = {} AND source = {})",
-                bind(&mut params, a.id.as_str()),
-                bind(&mut params, a.source.as_str())
-            )
-        })
-        .collect();
-    tx.execute(format!("DELETE FROM advisory_products WHERE {}", pairs.join(" OR ")).into(), params).await?;
+    for (source, ids) in by_source(chunk) {
+        let mut params = vec![Arg::from(source)];
+        let list: Vec<String> = ids.iter().map(|id| bind(&mut params, *id)).collect();
+        let sql = format!("DELETE FROM advisory_products WHERE source = $1 AND advisory_id IN ({})", list.join(", "));
+        tx.execute(sql.into(), params).await?;
+    }
     let mut rows: Vec<(&str, &str, &str, &str)> = Vec::new();
     for a in chunk {
         let mut unique = HashSet::new();
