@@ -213,6 +213,17 @@ impl Store {
         self.pool.conn().await?.fetch_all(sql.into(), params).await?.iter().map(finding_from_row).collect()
     }
 
+    /// How many findings the organisation has, in any state.
+    pub async fn count_findings(&self, org: OrgId) -> Result<u64> {
+        let row = self
+            .pool
+            .conn()
+            .await?
+            .fetch_one("SELECT COUNT(*) AS n FROM findings WHERE org_id = $1".into(), args![org.get()])
+            .await?;
+        Ok(u64::try_from(row.int("n")?).unwrap_or(0))
+    }
+
     /// One finding.
     pub async fn finding(&self, org: OrgId, id: FindingId) -> Result<Finding> {
         let sql = format!("SELECT {FINDING_COLUMNS} {FINDING_FROM} WHERE fi.org_id = $1 AND fi.id = $2");

@@ -106,6 +106,7 @@ async fn the_finding_lifecycle_keeps_decisions() {
         assert_eq!((r.new.len(), r.fixed, r.unchanged), (2, 0, 0), "{}", t.name);
         let all = s.findings(org, &FindingQuery::default()).await.unwrap();
         assert_eq!(all.len(), 2);
+        assert_eq!(s.count_findings(org).await.unwrap(), 2);
         let vpn_finding = all.iter().find(|x| x.matched.asset == vpn).unwrap();
         assert_eq!(vpn_finding.due, Date::constant(2026, 11, 28));
         assert_eq!(vpn_finding.asset_name, "本館VPN装置");
