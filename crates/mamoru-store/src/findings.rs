@@ -33,6 +33,8 @@ pub struct Matched {
     pub confidence: String,
     /// Why it matched, in one line.
     pub why: String,
+    /// The same in Japanese.
+    pub why_ja: String,
     /// The CPE or statement matched.
     pub criteria: String,
     /// The asset's version when matched.
@@ -143,7 +145,7 @@ pub struct Rematched {
 }
 
 const FINDING_COLUMNS: &str = "fi.id, fi.asset_id, fi.facility_id, fi.vuln_id, fi.advisory_id, fi.source, fi.confidence, \
-    fi.why, fi.criteria, fi.matched_version, fi.kev, fi.ransomware, fi.epss, fi.cvss, fi.priority, fi.priority_reason, \
+    fi.why, fi.why_ja, fi.criteria, fi.matched_version, fi.kev, fi.ransomware, fi.epss, fi.cvss, fi.priority, fi.priority_reason, \
     fi.status, fi.first_seen, fi.last_seen, fi.found_on, fi.due, fi.resolved_at, fi.decision_reason, \
     fi.decision_expires, fi.decided_by, fi.decided_at, a.name AS asset_name, a.category AS asset_category, \
     a.internet_facing AS asset_internet_facing, f.name AS facility_name";
@@ -358,6 +360,7 @@ fn finding_from_row(r: &Row) -> Result<Finding> {
             source: r.text("source")?,
             confidence: r.text("confidence")?,
             why: r.text("why")?,
+            why_ja: r.text("why_ja")?,
             criteria: r.text("criteria")?,
             version: r.opt_text("matched_version")?,
             kev: r.bool("kev")?,

@@ -19,7 +19,7 @@ use crate::findings::{Matched, Rematched, status_of};
 use crate::time::{format_ts, parse_opt_date};
 
 /// New findings per INSERT. Measured: binding cost grows faster than the parameter count in
-/// the SQLite driver, so 50 rows (1,000 parameters) beat 400 by half.
+/// the SQLite driver, so 50 rows (about 1,000 parameters) beat 400 by half.
 const INSERT_BATCH: usize = 50;
 
 /// A stored finding as a re-match sees it.
@@ -140,6 +140,7 @@ fn fingerprint(m: &Matched, due: Date) -> String {
         &m.source,
         &m.confidence,
         &m.why,
+        &m.why_ja,
         &m.criteria,
         m.version.as_deref().unwrap_or(""),
         if m.kev { "kev" } else { "-" },
@@ -173,7 +174,8 @@ async fn update(
          matched_version = $6, kev = $7, ransomware = $8, epss = $9, cvss = $10, priority = $11, \
          priority_reason = $12, status = $13, last_seen = $14, found_on = $15, due = $16, \
          resolved_at = CASE WHEN $17 THEN NULL ELSE resolved_at END, \
-         first_seen = CASE WHEN $17 THEN $14 ELSE first_seen END, fingerprint = $20 WHERE org_id = $18 AND id = $19"
+         first_seen = CASE WHEN $17 THEN $14 ELSE first_seen END, fingerprint = $20, why_ja = $21 \
+         WHERE org_id = $18 AND id = $19"
             .into(),
         args![
             m.advisory_id.as_str(),
@@ -195,7 +197,8 @@ async fn update(
             reopened,
             org.get(),
             id.get(),
-            fingerprint(m, due)
+            fingerprint(m, due),
+            m.why_ja.as_str()
         ],
     )
     .await?;
@@ -228,16 +231,17 @@ async fn insert(tx: &mut Tx, org: OrgId, part: &[&Matched], today: Date, at: &st
                 bind(&mut params, today.to_string()),
                 bind(&mut params, due_date(today, m.due_days).to_string()),
                 bind(&mut params, fingerprint(m, due_date(today, m.due_days))),
+                bind(&mut params, m.why_ja.as_str()),
             ];
             // The status is 'open'; first_seen and last_seen are both `at`.
-            let tail = [&cells[16], &cells[16], &cells[17], &cells[18], &cells[19]];
+            let tail = [&cells[16], &cells[16], &cells[17], &cells[18], &cells[19], &cells[20]];
             format!("({}, 'open', {})", cells[..16].join(", "), tail.map(String::as_str).join(", "))
         })
         .collect();
     let sql = format!(
         "INSERT INTO findings (org_id, facility_id, asset_id, vuln_id, advisory_id, source, confidence, why, criteria, \
          matched_version, kev, ransomware, epss, cvss, priority, priority_reason, status, first_seen, last_seen, \
-         found_on, due, fingerprint) VALUES {} RETURNING id",
+         found_on, due, fingerprint, why_ja) VALUES {} RETURNING id",
         rows.join(", ")
     );
     tx.fetch_all(sql.into(), params).await?.iter().map(|r| Ok(FindingId::new(r.int("id")?))).collect()

@@ -39,6 +39,8 @@ pub struct FindingReport {
     pub due: String,
     /// Why the asset matched.
     pub why: String,
+    /// The same in Japanese.
+    pub why_ja: String,
     /// `exact`, `name` or `fuzzy`.
     pub confidence: String,
     /// The advisory's source (`nvd`, `cve5`, `jvn`).
@@ -68,6 +70,7 @@ impl FindingReport {
             priority_reason: m.priority_reason.clone(),
             due: f.due.to_string(),
             why: m.why.clone(),
+            why_ja: m.why_ja.clone(),
             confidence: m.confidence.clone(),
             source: m.source.clone(),
             advisory: m.advisory_id.clone(),
@@ -78,7 +81,7 @@ impl FindingReport {
 }
 
 /// The columns of the CSV export, in order.
-pub const CSV_COLUMNS: [&str; 16] = [
+pub const CSV_COLUMNS: [&str; 17] = [
     "priority",
     "due",
     "facility",
@@ -95,6 +98,7 @@ pub const CSV_COLUMNS: [&str; 16] = [
     "advisory",
     "priority_reason",
     "why",
+    "why_ja",
 ];
 
 /// Findings as CSV (UTF-8 with BOM, which Excel in Japan opens correctly).
@@ -120,6 +124,7 @@ pub fn findings_csv(reports: &[FindingReport]) -> Vec<u8> {
             r.advisory.clone(),
             r.priority_reason.clone(),
             r.why.clone(),
+            r.why_ja.clone(),
         ]);
     }
     w.into_inner().unwrap_or_default()

@@ -161,6 +161,7 @@ fn matched(asset: &Asset, m: &mamoru_vuln::Match, intel: &Intel, policy: &Policy
         source: m.source.as_str().to_owned(),
         confidence: m.confidence.as_str().to_owned(),
         why: m.why.clone(),
+        why_ja: m.why_ja.clone(),
         criteria: m.criteria.clone(),
         version: d.version.clone(),
         kev: signals.kev,

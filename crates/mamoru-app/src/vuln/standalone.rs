@@ -105,6 +105,7 @@ impl Feeds {
                     due: a.due(today).to_string(),
                     priority_reason: a.reason,
                     why: m.why,
+                    why_ja: m.why_ja,
                     confidence: m.confidence.as_str().to_owned(),
                     source: m.source.as_str().to_owned(),
                     advisory: m.advisory,

@@ -58,6 +58,7 @@ fn fortios_6_0_4_on_the_internet_is_known_exploited_and_first() {
     assert!(f["cvss"].as_f64().unwrap() >= 9.0, "{f}");
     assert!(f["due"].as_str().unwrap().len() == 10, "{f}");
     assert!(f["why"].as_str().unwrap().contains("6.0.4"), "{f}");
+    assert!(f["why_ja"].as_str().unwrap().contains("6.0.4 は 6.0.0 ≤ v < 6.0.5 の範囲内"), "{f}");
     assert!(f.get("epss").is_some(), "{f}");
     assert!(for_asset(&findings, "分院VPN装置", "CVE-2018-13379").is_none(), "6.0.5 is fixed");
     // The most urgent comes first.

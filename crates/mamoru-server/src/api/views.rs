@@ -432,6 +432,8 @@ pub(crate) struct FindingView {
     pub(crate) found_on: String,
     /// Why the asset matched, in one line.
     pub(crate) why: String,
+    /// The same in Japanese.
+    pub(crate) why_ja: String,
     /// The CPE or statement matched.
     pub(crate) criteria: String,
     /// `exact`, `name` or `fuzzy` (a person should confirm or reject it).
@@ -476,6 +478,7 @@ impl From<Finding> for FindingView {
             due: f.due.to_string(),
             found_on: f.found_on.to_string(),
             why: m.why,
+            why_ja: m.why_ja,
             criteria: m.criteria,
             confidence: m.confidence,
             source: m.source,

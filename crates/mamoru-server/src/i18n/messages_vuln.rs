@@ -109,7 +109,7 @@ pub(crate) const VULN_MESSAGES: &[(&str, &str, &str)] = &[
         "After an update, change the version in the register: the finding becomes fixed by itself.",
     ),
     ("vulns.choose", "選んでください", "Choose"),
-    ("vulns.choose_open", "未対応に戻す", "Open again"),
+    ("vulns.choose_open", "未対応（該当を確認した／未対応に戻す）", "Open (match confirmed, or open again)"),
     ("vulns.choose_mitigated", "緩和策実施", "Mitigated"),
     ("vulns.choose_accepted", "リスク受容（期限付き）", "Risk accepted (until a date)"),
     ("vulns.choose_rejected", "誤検知（当てはまらない）", "Not applicable"),

@@ -140,7 +140,7 @@ async fn a_finding_shows_why_it_matched_and_links_to_nvd() {
         "インターネット公開の機器で、既知の悪用あり（KEV）",
         "対応期限",
         "最初に検出",
-        "6.0.4",
+        "6.0.4 は 6.0.0 ≤ v &#60; 6.0.5 の範囲内（NVDの構成情報",
     ] {
         assert!(html.contains(expected), "the finding page lacks {expected:?}");
     }

@@ -74,6 +74,7 @@ CREATE TABLE findings (
     source TEXT NOT NULL,
     confidence TEXT NOT NULL,
     why TEXT NOT NULL,
+    why_ja TEXT NOT NULL,
     criteria TEXT NOT NULL,
     matched_version TEXT,
     kev BOOLEAN NOT NULL,

@@ -25,6 +25,7 @@ fn matched(asset: mamoru_domain::AssetId, facility: mamoru_domain::FacilityId, c
         source: "nvd".into(),
         confidence: "exact".into(),
         why: "FortiOS 6.0.4 is within 6.0.0 ≤ v < 6.0.5".into(),
+        why_ja: "FortiOS 6.0.4 は 6.0.0 ≤ v < 6.0.5 の範囲内".into(),
         criteria: "cpe:2.3:o:fortinet:fortios:*".into(),
         version: Some("6.0.4".into()),
         kev: true,

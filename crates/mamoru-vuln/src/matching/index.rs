@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::cpe::Crit;
+use super::how::KeyHow;
 use super::ranges::{Strings, Test, Versions, unescape};
 use super::statements::{Stmt, Verdict};
 use super::{Asset, Confidence, Match};
@@ -58,32 +59,6 @@ struct NodeC {
 enum Entry {
     Crit(u32),
     Stmt(u32),
-}
-
-/// How an asset reached a key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum KeyHow {
-    Cpe,
-    Alias,
-    Partial,
-    Generic,
-}
-
-impl KeyHow {
-    fn confidence(self) -> Confidence {
-        match self {
-            Self::Cpe | Self::Alias => Confidence::Name,
-            Self::Partial | Self::Generic => Confidence::Fuzzy,
-        }
-    }
-
-    fn note(self) -> &'static str {
-        match self {
-            Self::Cpe | Self::Alias => "",
-            Self::Partial => "; product name matched an alias only in part",
-            Self::Generic => "; product name matched the CPE product's words, not an alias",
-        }
-    }
 }
 
 enum AssetVersion {
@@ -410,23 +385,36 @@ impl Index {
         let adv = &self.advisories[c.adv as usize];
         let desc = c.test.describe(&self.versions);
         let (label, ver) = (&view.label, &view.version_text);
-        let mut why = match (c.test, hit.recorded) {
-            (Test::Any, _) => format!("{label} is affected in any version"),
-            (_, false) => format!("{label}: version not recorded; affected versions are {desc}"),
-            (Test::Between(..), true) => format!("{label} {ver} is within {desc}"),
-            (_, true) => format!("{label} {ver} is {desc}"),
+        let (mut why, mut why_ja) = match (c.test, hit.recorded) {
+            (Test::Any, _) => {
+                (format!("{label} is affected in any version"), format!("{label} はすべてのバージョンが該当"))
+            }
+            (_, false) => (
+                format!("{label}: version not recorded; affected versions are {desc}"),
+                format!("{label}: バージョンが台帳にない。該当するバージョンは {desc}"),
+            ),
+            (Test::Between(..), true) => {
+                (format!("{label} {ver} is within {desc}"), format!("{label} {ver} は {desc} の範囲内"))
+            }
+            (_, true) => (format!("{label} {ver} is {desc}"), format!("{label} {ver} は {desc} に該当")),
         };
-        why.push_str(&format!(" (NVD configuration {})", c.short(&self.strings)));
+        let cpe = c.short(&self.strings);
+        why.push_str(&format!(" (NVD configuration {cpe})"));
+        why_ja.push_str(&format!("（NVDの構成情報 {cpe}）"));
         if let Some(n) = unchecked {
-            why.push_str(&format!("; platform not checked: it must run on {}", self.platform_summary(n)));
+            let platforms = self.platform_summary(n);
+            why.push_str(&format!("; platform not checked: it must run on {platforms}"));
+            why_ja.push_str(&format!("。動作環境は未確認: {platforms} 上で動く場合に該当"));
         }
         why.push_str(hit.how.note());
+        why_ja.push_str(hit.how.note_ja());
         Some(Match {
             id: adv.vuln.to_string(),
             advisory: adv.id.to_string(),
             source: adv.source,
             confidence,
             why,
+            why_ja,
             criteria: c.criteria(&self.strings),
         })
     }
@@ -534,25 +522,43 @@ impl Index {
             .cpe
             .is_some_and(|c| how == KeyHow::Cpe && s.cpe_keys.iter().any(|(v, p)| v == c.vendor() && p == c.product()));
         let mut confidence = if own_cpe { Confidence::Exact } else { how.confidence().min(statement) };
-        let source = match adv.source {
-            Source::Cve5 => "the CVE 5 record's affected list (vendor statement; NVD has not analysed this CVE)",
-            Source::Jvn => "the JVN iPedia record's affected list (JVN statement; NVD has not analysed this CVE)",
-            Source::Nvd => "the NVD record's affected list",
+        let (source, source_ja) = match adv.source {
+            Source::Cve5 => (
+                "the CVE 5 record's affected list (vendor statement; NVD has not analysed this CVE)",
+                "CVE 5レコードの影響範囲（製造元の記載。NVDは未分析）",
+            ),
+            Source::Jvn => (
+                "the JVN iPedia record's affected list (JVN statement; NVD has not analysed this CVE)",
+                "JVN iPediaの影響範囲（JVNの記載。NVDは未分析）",
+            ),
+            Source::Nvd => ("the NVD record's affected list", "NVDレコードの影響範囲"),
         };
         let (label, ver) = (&view.label, &view.version_text);
-        let why = match verdict {
-            Verdict::Listed(desc) => format!("{label} {ver} is within {desc} from {source}"),
+        let (why, why_ja) = match verdict {
+            Verdict::Listed(desc) => (
+                format!("{label} {ver} is within {desc} from {source}"),
+                format!("{label} {ver} は{source_ja}の {desc} に該当"),
+            ),
             Verdict::Default => {
                 confidence = Confidence::Fuzzy;
-                format!("{label} {ver} is not listed and the default status is affected in {source}")
+                (
+                    format!("{label} {ver} is not listed and the default status is affected in {source}"),
+                    format!("{label} {ver} は{source_ja}に記載がなく、記載のないバージョンは該当とされている"),
+                )
             }
             Verdict::Unversioned => {
                 confidence = Confidence::Fuzzy;
-                format!("{} is affected without versions given in {source}", s.label)
+                (
+                    format!("{} is affected without versions given in {source}", s.label),
+                    format!("{} は{source_ja}でバージョンの指定なしに該当", s.label),
+                )
             }
             Verdict::NotRecorded => {
                 confidence = Confidence::Fuzzy;
-                format!("{label}: version not recorded; {} has affected versions in {source}", s.label)
+                (
+                    format!("{label}: version not recorded; {} has affected versions in {source}", s.label),
+                    format!("{label}: バージョンが台帳にない。{}には{source_ja}で該当するバージョンがある", s.label),
+                )
             }
         };
         Some(Match {
@@ -561,6 +567,7 @@ impl Index {
             source: adv.source,
             confidence,
             why: why + how.note(),
+            why_ja: why_ja + how.note_ja(),
             criteria: s.text.to_string(),
         })
     }

@@ -30,6 +30,7 @@
 mod cpe;
 pub mod eval;
 mod freetext;
+mod how;
 mod index;
 mod ranges;
 mod statements;
@@ -110,6 +111,8 @@ pub struct Match {
     /// One line of English saying why, e.g. `FortiOS 6.0.4 is within 6.0.0 ≤ v < 6.0.5 (NVD
     /// configuration cpe:2.3:o:fortinet:fortios)`.
     pub why: String,
+    /// The same in Japanese, for the people the UI is for.
+    pub why_ja: String,
     /// The CPE criterion or vendor statement that matched.
     pub criteria: String,
 }

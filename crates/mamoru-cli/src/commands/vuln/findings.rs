@@ -65,7 +65,8 @@ impl Findings {
 pub(crate) struct Decide {
     /// The finding's id (the `id` key of `findings --format json`).
     id: i64,
-    /// open, mitigated, accepted or rejected.
+    /// open (a person confirmed the match, or it is open again), mitigated, accepted or
+    /// rejected (not applicable: the match is wrong).
     #[arg(long)]
     status: String,
     /// Why (required unless re-opening).

@@ -31,7 +31,7 @@ pub(crate) fn print(reports: &[FindingReport], format: Format) -> anyhow::Result
                     if r.kev { "yes" } else { "-" },
                     num(r.epss, 2),
                     num(r.cvss, 1),
-                    r.why
+                    if crate::output::japanese() { &r.why_ja } else { &r.why }
                 )?;
             }
         }
