@@ -118,6 +118,17 @@ pub struct FindingQuery {
     pub limit: Option<u32>,
 }
 
+/// Open findings counted for the dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OpenCounts {
+    /// Per priority 1..=5.
+    pub by_priority: [u64; 5],
+    /// Known exploited.
+    pub kev: u64,
+    /// Past their due date.
+    pub overdue: u64,
+}
+
 /// A person's decision on a finding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
@@ -213,6 +224,32 @@ impl Store {
              ORDER BY fi.priority, fi.due, fi.cvss DESC, f.name, a.name, fi.vuln_id{limit}"
         );
         self.pool.conn().await?.fetch_all(sql.into(), params).await?.iter().map(finding_from_row).collect()
+    }
+
+    /// Open findings among the visible facilities: per priority 1..=5, known exploited, and
+    /// due before `today` (overdue), counted in SQL for the dashboard.
+    pub async fn open_finding_counts(
+        &self,
+        org: OrgId,
+        visible: Option<&[FacilityId]>,
+        today: Date,
+    ) -> Result<OpenCounts> {
+        let mut params = vec![Arg::from(org.get()), Arg::from(today.to_string())];
+        let filter = visible.map(|v| and_in(&mut params, "facility_id", v.iter().map(|f| f.get()))).unwrap_or_default();
+        let sql = format!(
+            "SELECT priority, COUNT(*) AS n, SUM(CASE WHEN kev THEN 1 ELSE 0 END) AS kev, \
+             SUM(CASE WHEN due < $2 THEN 1 ELSE 0 END) AS overdue FROM findings \
+             WHERE org_id = $1 AND status = 'open'{filter} GROUP BY priority"
+        );
+        let mut counts = OpenCounts::default();
+        for r in self.pool.conn().await?.fetch_all(sql.into(), params).await? {
+            let n = |col: &str| -> Result<u64> { Ok(u64::try_from(r.opt_int(col)?.unwrap_or(0)).unwrap_or(0)) };
+            let slot = usize::try_from(r.int("priority")?.clamp(1, 5) - 1).unwrap_or(4);
+            counts.by_priority[slot] += n("n")?;
+            counts.kev += n("kev")?;
+            counts.overdue += n("overdue")?;
+        }
+        Ok(counts)
     }
 
     /// How many findings the organisation has, in any state.

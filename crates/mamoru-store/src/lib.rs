@@ -38,7 +38,7 @@ pub use assets::{AssetListItem, AssetQuery, AssetSort, CategoryCount, NewAsset};
 pub use audit::{Actor, AuditEntry, AuditQuery};
 pub use db::Backend;
 pub use error::{Error, Result};
-pub use findings::{Decision, Finding, FindingQuery, Matched, Rematched};
+pub use findings::{Decision, Finding, FindingQuery, Matched, OpenCounts, Rematched};
 pub use import::ImportSummary;
 pub use migrate::latest_version;
 pub use notifications::{MAX_ATTEMPTS, Notification};

@@ -54,19 +54,23 @@ impl App {
             return Err(Error::Forbidden);
         }
         let visible = p.visible();
-        let open = FindingQuery { visible: visible.clone(), statuses: vec![FindingStatus::Open], ..Default::default() };
-        let findings = self.store.findings(p.org, &open).await?;
+        let counts = self.store.open_finding_counts(p.org, visible.as_deref(), today).await?;
+        let as_usize = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
         let mut panel = VulnPanel {
-            open_kev: findings.iter().filter(|f| f.matched.kev).count(),
-            overdue: findings.iter().filter(|f| f.due < today).count(),
+            open_by_priority: counts.by_priority.map(as_usize),
+            open_kev: as_usize(counts.kev),
+            overdue: as_usize(counts.overdue),
             feeds_loaded: !self.store.feed_status().await?.advisories.is_empty(),
             ..Default::default()
         };
-        for f in &findings {
-            if let Some(n) = panel.open_by_priority.get_mut(usize::from(f.matched.priority.clamp(1, 5) - 1)) {
-                *n += 1;
-            }
-        }
+        // Only the perimeter's findings are listed; the rest are counted above.
+        let open = FindingQuery {
+            visible: visible.clone(),
+            statuses: vec![FindingStatus::Open],
+            perimeter_only: true,
+            ..Default::default()
+        };
+        let findings = self.store.findings(p.org, &open).await?;
         let names = self.store.facilities(p.org).await?;
         for asset in self.store.perimeter_assets(p.org, visible.as_deref()).await? {
             let open: Vec<Finding> = findings.iter().filter(|f| f.matched.asset == asset.id).cloned().collect();

@@ -108,6 +108,11 @@ async fn the_finding_lifecycle_keeps_decisions() {
         let all = s.findings(org, &FindingQuery::default()).await.unwrap();
         assert_eq!(all.len(), 2);
         assert_eq!(s.count_findings(org).await.unwrap(), 2);
+        let counts = s.open_finding_counts(org, None, today).await.unwrap();
+        assert_eq!((counts.by_priority, counts.kev, counts.overdue), ([2, 0, 0, 0, 0], 2, 0), "{}", t.name);
+        let later = s.open_finding_counts(org, Some(&[f]), Date::constant(2026, 12, 1)).await.unwrap();
+        assert_eq!(later.overdue, 2);
+        assert_eq!(s.open_finding_counts(org, Some(&[]), today).await.unwrap().kev, 0);
         let vpn_finding = all.iter().find(|x| x.matched.asset == vpn).unwrap();
         assert_eq!(vpn_finding.due, Date::constant(2026, 11, 28));
         assert_eq!(vpn_finding.asset_name, "本館VPN装置");
