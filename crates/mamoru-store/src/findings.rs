@@ -116,6 +116,8 @@ pub struct FindingQuery {
     pub due_before: Option<Date>,
     /// At most this many (default all).
     pub limit: Option<u32>,
+    /// Skip this many first (paging with `limit`).
+    pub offset: u64,
 }
 
 /// Open findings counted for the dashboard.
@@ -218,10 +220,15 @@ impl Store {
         if let Some(d) = query.due_before {
             filter.push_str(&format!(" AND fi.due < {}", bind(&mut params, d.to_string())));
         }
-        let limit = query.limit.map(|l| format!(" LIMIT {l}")).unwrap_or_default();
+        // Both are numbers, not text: formatting them into the SQL injects nothing.
+        // OFFSET needs a LIMIT on SQLite; the largest BIGINT means none on both backends.
+        let limit = match (query.limit, query.offset) {
+            (None, 0) => String::new(),
+            (l, offset) => format!(" LIMIT {} OFFSET {offset}", l.map_or(i64::MAX, i64::from)),
+        };
         let sql = format!(
             "SELECT {FINDING_COLUMNS} {FINDING_FROM} WHERE {filter} \
-             ORDER BY fi.priority, fi.due, fi.cvss DESC, f.name, a.name, fi.vuln_id{limit}"
+             ORDER BY fi.priority, fi.due, fi.cvss DESC, f.name, a.name, fi.vuln_id, fi.id{limit}"
         );
         self.pool.conn().await?.fetch_all(sql.into(), params).await?.iter().map(finding_from_row).collect()
     }

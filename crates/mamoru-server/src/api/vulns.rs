@@ -30,8 +30,10 @@ pub(crate) struct FindingsQuery {
     facility_id: Option<i64>,
     /// Only this asset.
     asset_id: Option<i64>,
-    /// At most this many, 1–10000.
+    /// At most this many, 1–10000 (default all).
     limit: Option<u32>,
+    /// Skip this many first, for paging with `limit` (most urgent first, in a stable order).
+    offset: Option<u64>,
 }
 
 /// A request error on one field, in the API's format.
@@ -72,6 +74,7 @@ pub(crate) async fn list(
         kev_only: q.kev.unwrap_or(false),
         perimeter_only: q.perimeter.unwrap_or(false),
         limit: q.limit.map(|l| l.clamp(1, 10_000)),
+        offset: q.offset.unwrap_or(0),
         visible: None,
         ..Default::default()
     };

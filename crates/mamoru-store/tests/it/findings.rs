@@ -107,6 +107,10 @@ async fn the_finding_lifecycle_keeps_decisions() {
         assert_eq!((r.new.len(), r.fixed, r.unchanged), (2, 0, 0), "{}", t.name);
         let all = s.findings(org, &FindingQuery::default()).await.unwrap();
         assert_eq!(all.len(), 2);
+        let second = s.findings(org, &FindingQuery { offset: 1, ..Default::default() }).await.unwrap();
+        assert_eq!(second.iter().map(|x| x.id).collect::<Vec<_>>(), [all[1].id]);
+        let head = s.findings(org, &FindingQuery { limit: Some(1), ..Default::default() }).await.unwrap();
+        assert_eq!(head.iter().map(|x| x.id).collect::<Vec<_>>(), [all[0].id]);
         assert_eq!(s.count_findings(org).await.unwrap(), 2);
         let counts = s.open_finding_counts(org, None, today).await.unwrap();
         assert_eq!((counts.by_priority, counts.kev, counts.overdue), ([2, 0, 0, 0, 0], 2, 0), "{}", t.name);
