@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::Store;
 use crate::audit::Actor;
-use crate::db::{Arg, Exec, Tx, args, bind};
+use crate::db::{Arg, Exec, Tx, args, bind, in_list};
 use crate::error::Result;
 use crate::time::now;
 
@@ -184,8 +184,8 @@ impl Store {
         let mut bodies = Vec::new();
         for chunk in ids.chunks(CHUNK) {
             let mut params = Vec::new();
-            let list: Vec<String> = chunk.iter().map(|c| bind(&mut params, c.as_str())).collect();
-            let sql = format!("SELECT body FROM advisories WHERE id IN ({}) ORDER BY id, source", list.join(", "));
+            let list = in_list(&mut params, chunk.iter().map(String::as_str));
+            let sql = format!("SELECT body FROM advisories WHERE id IN ({list}) ORDER BY id, source");
             for row in conn.fetch_all(sql.into(), params).await? {
                 bodies.push(row.text("body")?);
             }
@@ -199,10 +199,9 @@ impl Store {
         let mut found = HashMap::new();
         for chunk in cves.chunks(CHUNK) {
             let mut params = Vec::new();
-            let list: Vec<String> = chunk.iter().map(|c| bind(&mut params, c.as_str())).collect();
+            let list = in_list(&mut params, chunk.iter().map(String::as_str));
             let sql = format!(
-                "SELECT cve, date_added, due_date, ransomware, vendor, product, name, required_action FROM kev WHERE cve IN ({})",
-                list.join(", ")
+                "SELECT cve, date_added, due_date, ransomware, vendor, product, name, required_action FROM kev WHERE cve IN ({list})"
             );
             for row in conn.fetch_all(sql.into(), params).await? {
                 let k = KevRow {
@@ -227,8 +226,8 @@ impl Store {
         let mut found = HashMap::new();
         for chunk in cves.chunks(CHUNK) {
             let mut params = Vec::new();
-            let list: Vec<String> = chunk.iter().map(|c| bind(&mut params, c.as_str())).collect();
-            let sql = format!("SELECT cve, score, percentile, score_date FROM epss WHERE cve IN ({})", list.join(", "));
+            let list = in_list(&mut params, chunk.iter().map(String::as_str));
+            let sql = format!("SELECT cve, score, percentile, score_date FROM epss WHERE cve IN ({list})");
             for row in conn.fetch_all(sql.into(), params).await? {
                 let e = EpssRow {
                     cve: row.text("cve")?,
@@ -284,8 +283,8 @@ async fn existing_advisories(tx: &mut Tx, chunk: &[AdvisoryRow]) -> Result<HashS
     let mut found = HashSet::new();
     for (source, ids) in by_source(chunk) {
         let mut params = vec![Arg::from(source)];
-        let list: Vec<String> = ids.iter().map(|id| bind(&mut params, *id)).collect();
-        let sql = format!("SELECT id, source FROM advisories WHERE source = $1 AND id IN ({})", list.join(", "));
+        let list = in_list(&mut params, ids);
+        let sql = format!("SELECT id, source FROM advisories WHERE source = $1 AND id IN ({list})");
         for r in tx.fetch_all(sql.into(), params).await? {
             found.insert((r.text("id")?, r.text("source")?));
         }
@@ -338,8 +337,8 @@ async fn upsert_advisories(tx: &mut Tx, chunk: &[AdvisoryRow], at: &str) -> Resu
 async fn replace_products(tx: &mut Tx, chunk: &[AdvisoryRow]) -> Result<()> {
     for (source, ids) in by_source(chunk) {
         let mut params = vec![Arg::from(source)];
-        let list: Vec<String> = ids.iter().map(|id| bind(&mut params, *id)).collect();
-        let sql = format!("DELETE FROM advisory_products WHERE source = $1 AND advisory_id IN ({})", list.join(", "));
+        let list = in_list(&mut params, ids);
+        let sql = format!("DELETE FROM advisory_products WHERE source = $1 AND advisory_id IN ({list})");
         tx.execute(sql.into(), params).await?;
     }
     let mut rows: Vec<(&str, &str, &str, &str)> = Vec::new();
@@ -372,8 +371,8 @@ async fn replace_products(tx: &mut Tx, chunk: &[AdvisoryRow]) -> Result<()> {
 
 async fn existing_kev(tx: &mut Tx, chunk: &[KevRow]) -> Result<HashSet<String>> {
     let mut params = Vec::new();
-    let list: Vec<String> = chunk.iter().map(|k| bind(&mut params, k.cve.as_str())).collect();
-    let sql = format!("SELECT cve FROM kev WHERE cve IN ({})", list.join(", "));
+    let list = in_list(&mut params, chunk.iter().map(|k| k.cve.as_str()));
+    let sql = format!("SELECT cve FROM kev WHERE cve IN ({list})");
     tx.fetch_all(sql.into(), params).await?.iter().map(|r| r.text("cve")).collect()
 }
 

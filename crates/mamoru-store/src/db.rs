@@ -100,11 +100,17 @@ pub(crate) fn bind(params: &mut Vec<Arg>, value: impl Into<Arg>) -> String {
     format!("${}", params.len())
 }
 
+/// Binds `values` and returns their placeholders for an `IN (…)` list: `$2, $3`; empty when
+/// there are none.
+pub(crate) fn in_list<V: Into<Arg>>(params: &mut Vec<Arg>, values: impl IntoIterator<Item = V>) -> String {
+    values.into_iter().map(|v| bind(params, v)).collect::<Vec<_>>().join(", ")
+}
+
 /// ` AND column IN ($2, $3)` binding `ids`, or ` AND FALSE` when there are none. `column` is
 /// fixed SQL from the caller, never user input.
 pub(crate) fn and_in(params: &mut Vec<Arg>, column: &str, ids: impl IntoIterator<Item = i64>) -> String {
-    let list: Vec<String> = ids.into_iter().map(|id| bind(params, id)).collect();
-    if list.is_empty() { " AND FALSE".to_owned() } else { format!(" AND {column} IN ({})", list.join(", ")) }
+    let list = in_list(params, ids);
+    if list.is_empty() { " AND FALSE".to_owned() } else { format!(" AND {column} IN ({list})") }
 }
 
 /// A decoded cell.

@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::Store;
 use crate::assets::{COLUMNS, asset_from_row};
 use crate::audit::{Actor, Change, append};
-use crate::db::{Arg, Exec, Row, and_in, args, bind};
+use crate::db::{Arg, Exec, Row, and_in, args, bind, in_list};
 use crate::error::{Error, Result};
 use crate::time::{format_ts, parse_opt_date, parse_opt_ts, parse_ts};
 
@@ -205,8 +205,8 @@ impl Store {
             filter.push_str(&format!(" AND fi.asset_id = {}", bind(&mut params, a.get())));
         }
         if !query.statuses.is_empty() {
-            let list: Vec<String> = query.statuses.iter().map(|s| bind(&mut params, s.code())).collect();
-            filter.push_str(&format!(" AND fi.status IN ({})", list.join(", ")));
+            let list = in_list(&mut params, query.statuses.iter().map(|s| s.code()));
+            filter.push_str(&format!(" AND fi.status IN ({list})"));
         }
         if query.kev_only {
             filter.push_str(" AND fi.kev = TRUE");
