@@ -179,8 +179,14 @@ pub struct Assessment {
 impl Assessment {
     /// The due date of a finding first seen on `found`.
     pub fn due(&self, found: Date) -> Date {
-        found.checked_add(jiff::Span::new().days(i64::from(self.due_days))).unwrap_or(found)
+        due_date(found, self.due_days)
     }
+}
+
+/// The day a finding found on `found` is due, `days` later (`found` itself should that fall
+/// beyond the calendar).
+pub fn due_date(found: Date, days: u16) -> Date {
+    found.checked_add(jiff::Span::new().days(i64::from(days))).unwrap_or(found)
 }
 
 #[cfg(test)]

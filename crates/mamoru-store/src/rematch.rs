@@ -6,8 +6,9 @@
 
 use std::collections::HashMap;
 
+use jiff::Timestamp;
 use jiff::civil::Date;
-use jiff::{Span, Timestamp};
+use mamoru_domain::vuln::due_date;
 use mamoru_domain::{AssetId, FindingId, FindingStatus, OrgId};
 use serde_json::json;
 
@@ -245,8 +246,4 @@ async fn insert(tx: &mut Tx, org: OrgId, part: &[&Matched], today: Date, at: &st
         rows.join(", ")
     );
     tx.fetch_all(sql.into(), params).await?.iter().map(|r| Ok(FindingId::new(r.int("id")?))).collect()
-}
-
-pub(crate) fn due_date(found: Date, days: u16) -> Date {
-    found.checked_add(Span::new().days(i64::from(days))).unwrap_or(found)
 }

@@ -28,13 +28,13 @@ impl Intel {
     /// The signals of vulnerability `id` as matched through advisory (`advisory`, `source`).
     /// The KEV catalogue is authoritative; a record's own KEV note counts when the catalogue
     /// was not imported.
-    pub(crate) fn signals(&self, id: &str, advisory: &str, source: &str) -> (Signals, Option<&Kev>) {
+    pub(crate) fn signals(&self, id: &str, advisory: &str, source: &str) -> Signals {
         let (cvss, own_kev) =
             self.advisories.get(&(advisory.to_owned(), source.to_owned())).cloned().unwrap_or_default();
         let kev = self.kev.get(id);
         let listed = kev.is_some() || own_kev.is_some();
         let ransomware = kev.is_some_and(Kev::ransomware_known) || own_kev.as_ref().is_some_and(Kev::ransomware_known);
-        (Signals { kev: listed, ransomware, epss: self.epss.get(id).copied(), cvss }, kev)
+        Signals { kev: listed, ransomware, epss: self.epss.get(id).copied(), cvss }
     }
 }
 

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use mamoru_domain::{Asset, AssetId, Exposure, OrgId, Policy};
+use mamoru_domain::{Asset, AssetDraft, AssetId, Exposure, OrgId, Policy};
 use mamoru_store::{Actor, Matched, Rematched};
 use mamoru_vuln::{Advisory, Index, Source};
 
@@ -36,7 +36,7 @@ impl App {
     pub async fn rematch(&self, org: OrgId, only: Option<&[AssetId]>, actor: &Actor) -> Result<Rematched> {
         let assets = self.store.assets_to_match(org, only).await?;
         let products: BTreeSet<(String, String)> =
-            assets.iter().flat_map(|a| mamoru_vuln::asset_products(&engine_asset(a))).collect();
+            assets.iter().flat_map(|a| mamoru_vuln::asset_products(&engine_asset(&a.draft))).collect();
         let products: Vec<_> = products.into_iter().collect();
         let bodies = self.store.advisories_for_products(&products).await?;
         let policy = self.store.vuln_policy(org).await?;
@@ -72,7 +72,7 @@ impl App {
             };
             let found: Vec<(&Asset, mamoru_vuln::Match)> = slice
                 .iter()
-                .flat_map(|a| index.match_asset(&engine_asset(a)).into_iter().map(move |m| (a, m)))
+                .flat_map(|a| index.match_asset(&engine_asset(&a.draft)).into_iter().map(move |m| (a, m)))
                 .collect();
             let ids: Vec<String> =
                 found.iter().map(|(_, m)| m.id.clone()).collect::<BTreeSet<_>>().into_iter().collect();
@@ -109,9 +109,8 @@ fn kev_of(k: mamoru_store::KevRow) -> mamoru_vuln::Kev {
     }
 }
 
-/// The engine's view of a stored asset.
-pub(crate) fn engine_asset(a: &Asset) -> mamoru_vuln::Asset<'_> {
-    let d = &a.draft;
+/// The engine's view of an asset's register fields, stored or read from a file.
+pub(crate) fn engine_asset(d: &AssetDraft) -> mamoru_vuln::Asset<'_> {
     mamoru_vuln::Asset {
         vendor: d.vendor.as_deref().unwrap_or(""),
         product: d.product.as_deref().unwrap_or(""),
@@ -149,7 +148,7 @@ fn index_of(advisories: Vec<Advisory>) -> (Index, Intel) {
 
 /// A match ranked by the organisation's policy.
 fn matched(asset: &Asset, m: &mamoru_vuln::Match, intel: &Intel, policy: &Policy) -> Matched {
-    let (signals, _) = intel.signals(&m.id, &m.advisory, m.source.as_str());
+    let signals = intel.signals(&m.id, &m.advisory, m.source.as_str());
     let d = &asset.draft;
     let exposure = Exposure::of(d.category, d.internet_facing, d.remote_maintenance);
     let assessment = policy.assess(signals, exposure);

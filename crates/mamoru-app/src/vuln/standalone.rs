@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 use mamoru_domain::{Exposure, Policy};
 use mamoru_inventory::{Line, ReadOptions};
+use mamoru_vuln::Index;
 use mamoru_vuln::feed;
-use mamoru_vuln::{Index, Kev};
 
 use super::findings::FindingReport;
 use super::rank::{Intel, score};
+use super::rematch::engine_asset;
 use crate::Error;
 
 /// Feeds loaded from a folder, ready to match.
@@ -82,15 +83,10 @@ impl Feeds {
         for line in lines {
             let e = &line.entry;
             let d = &e.asset;
-            let asset = mamoru_vuln::Asset {
-                vendor: d.vendor.as_deref().unwrap_or(""),
-                product: d.product.as_deref().unwrap_or(""),
-                version: d.version.as_deref().unwrap_or(""),
-                cpe: d.cpe.as_ref(),
-            };
+            let asset = engine_asset(d);
             let exposure = Exposure::of(d.category, d.internet_facing, d.remote_maintenance);
             for m in self.index.match_asset(&asset) {
-                let (signals, _): (_, Option<&Kev>) = self.intel.signals(&m.id, &m.advisory, m.source.as_str());
+                let signals = self.intel.signals(&m.id, &m.advisory, m.source.as_str());
                 let a = policy.assess(signals, exposure);
                 out.push(FindingReport {
                     id: None,

@@ -136,11 +136,6 @@ fn new_advisory() -> Advisory {
     Advisory::new(String::new(), Source::Jvn)
 }
 
-/// `CVE-YYYY-NNNN…`, exactly.
-fn is_cve(s: &str) -> bool {
-    super::is_cve_id(s)
-}
-
 /// Pushes a trimmed, non-empty value unless it is already there (JVN repeats a CVE once
 /// for cve.org and once for NVD).
 fn push_unique(list: &mut Vec<String>, value: &str) {

@@ -3,8 +3,9 @@
 
 use quick_xml::events::BytesStart;
 
+use super::super::is_cve_id as is_cve;
 use super::xml::{Ev, Xml, local};
-use super::{Status, is_cve, new_advisory, non_empty, parse_score, push_unique};
+use super::{Status, new_advisory, non_empty, parse_score, push_unique};
 use crate::Error;
 use crate::advisory::{Advisory, Affected, Cvss};
 
