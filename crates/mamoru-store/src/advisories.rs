@@ -241,7 +241,13 @@ impl Store {
         Ok(found)
     }
 
-    /// How much feed data is stored, for the dashboard and `vuln status`.
+    /// Whether any advisory is stored: cheap enough for every dashboard view, unlike counting.
+    pub async fn has_advisories(&self) -> Result<bool> {
+        let sql = "SELECT EXISTS (SELECT 1 FROM advisories) AS found";
+        self.pool.conn().await?.fetch_one(sql.into(), vec![]).await?.bool("found")
+    }
+
+    /// How much feed data is stored, for `vuln status` and the policy page.
     pub async fn feed_status(&self) -> Result<FeedStatus> {
         let mut conn = self.pool.conn().await?;
         let rows = conn

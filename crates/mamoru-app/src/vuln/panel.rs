@@ -60,7 +60,7 @@ impl App {
             open_by_priority: counts.by_priority.map(as_usize),
             open_kev: as_usize(counts.kev),
             overdue: as_usize(counts.overdue),
-            feeds_loaded: !self.store.feed_status().await?.advisories.is_empty(),
+            feeds_loaded: self.store.has_advisories().await?,
             ..Default::default()
         };
         // Only the perimeter's findings are listed; the rest are counted above.

@@ -60,8 +60,10 @@ async fn feeds_are_upserted_and_found_by_product() {
                 date: "2025-08-25".into(),
             }],
         };
+        assert!(!s.has_advisories().await.unwrap(), "{}", t.name);
         let w = s.write_feed(&batch, &actor()).await.unwrap();
         assert_eq!((w.added, w.updated, w.new_kev.len()), (3, 0, 1), "{}", t.name);
+        assert!(s.has_advisories().await.unwrap());
         let mut bodies = s.advisories_for_products(&[("fortinet".into(), "fortios".into())]).await.unwrap();
         bodies.sort();
         assert_eq!(bodies, ["{\"v\":1}", "{\"v\":2}"]);
