@@ -3,11 +3,11 @@
 
 use quick_xml::events::BytesStart;
 
-use super::super::is_cve_id as is_cve;
 use super::xml::{Ev, Xml, local};
 use super::{Status, new_advisory, non_empty, parse_score, push_unique};
 use crate::Error;
 use crate::advisory::{Advisory, Affected, AffectedVersion, Cvss};
+use crate::feed::is_cve_id;
 
 /// The `Vulinfo` being read and where it started, for messages.
 struct Record {
@@ -200,7 +200,7 @@ impl State {
             }
             "RelatedItem" => {
                 // CVEs come as advisory items (cve.org, NVD) whose id is the CVE.
-                if is_cve(&rel.id) {
+                if is_cve_id(&rel.id) {
                     push_unique(&mut adv.aliases, &rel.id);
                 }
                 push_unique(&mut adv.references, &rel.url);

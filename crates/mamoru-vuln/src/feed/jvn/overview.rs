@@ -3,11 +3,11 @@
 
 use quick_xml::events::BytesStart;
 
-use super::super::is_cve_id as is_cve;
 use super::xml::{Ev, Xml, local};
 use super::{Status, new_advisory, non_empty, parse_score, push_unique};
 use crate::Error;
 use crate::advisory::{Advisory, Affected, Cvss};
+use crate::feed::is_cve_id;
 
 /// The `item` being read and where it started, for messages.
 struct Record {
@@ -119,7 +119,7 @@ fn close(r: &mut Record, name: &str, text: &str) {
                 push_unique(&mut adv.cwes, &id);
             } else {
                 // The CVE appears twice (source CVE and NVD); both carry the id.
-                if is_cve(&id) {
+                if is_cve_id(&id) {
                     push_unique(&mut adv.aliases, &id);
                 }
                 push_unique(&mut adv.references, text);
