@@ -1,6 +1,7 @@
 //! The subcommands, one file each; their doc comments are the `--help` text.
 
 mod demo;
+mod detect;
 mod inventory;
 mod org;
 mod serve;
@@ -39,6 +40,9 @@ enum Command {
     Inventory(inventory::InventoryCommand),
     #[command(subcommand)]
     Vuln(vuln::VulnCommand),
+    Hunt(detect::hunt::Hunt),
+    #[command(subcommand)]
+    Rules(detect::rules::RulesCommand),
 }
 
 /// Runs the chosen subcommand.
@@ -51,6 +55,8 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Org(c) => c.run(&cli.data).await,
         Command::Inventory(c) => c.run(&cli.data).await,
         Command::Vuln(c) => c.run(&cli.data).await,
+        Command::Hunt(c) => c.run(),
+        Command::Rules(c) => c.run(),
     }
 }
 

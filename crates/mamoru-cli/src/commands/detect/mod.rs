@@ -1,0 +1,52 @@
+//! Detection commands: `rules check` and `hunt` (no database), `ingest` (stores alerts).
+
+pub(crate) mod hunt;
+pub(crate) mod rules;
+mod timeline;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use mamoru_detect::{Level, LoadOptions, LoadReport, Mapping, RuleSet};
+
+/// How to choose and route rules; shared by `hunt`, `rules check` and `ingest`.
+#[derive(Debug, Args)]
+pub(crate) struct RuleArgs {
+    /// Sigma rule files or folders (read recursively). Repeat for several.
+    #[arg(long = "rules", short = 'r', value_name = "DIR", required = true)]
+    pub(crate) rules: Vec<PathBuf>,
+    /// Leave out rules below this level: informational, low, medium, high, critical.
+    #[arg(long, value_name = "LEVEL", default_value = "informational")]
+    pub(crate) min_level: Level,
+    /// Rule statuses to leave out (comma-separated).
+    #[arg(long, value_name = "STATUS", value_delimiter = ',', default_value = "deprecated,unsupported")]
+    pub(crate) skip_status: Vec<String>,
+    /// Only rules with one of these tags (comma-separated, e.g. attack.t1059).
+    #[arg(long, value_name = "TAG", value_delimiter = ',')]
+    pub(crate) tags: Vec<String>,
+    /// Leave out rules with one of these tags (comma-separated).
+    #[arg(long, value_name = "TAG", value_delimiter = ',')]
+    pub(crate) exclude_tags: Vec<String>,
+    /// A log-source mapping file that extends or overrides the built-in one
+    /// (format: crates/mamoru-detect/data/logsources.yml).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) mapping: Option<PathBuf>,
+}
+
+impl RuleArgs {
+    pub(crate) fn load(&self) -> anyhow::Result<(RuleSet, LoadReport)> {
+        let mut mapping = Mapping::builtin();
+        if let Some(path) = &self.mapping {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            mapping.extend(&text, &path.display().to_string())?;
+        }
+        let options = LoadOptions {
+            min_level: self.min_level,
+            skip_status: self.skip_status.clone(),
+            include_tags: self.tags.clone(),
+            exclude_tags: self.exclude_tags.clone(),
+        };
+        Ok(RuleSet::load(&self.rules, &options, mapping))
+    }
+}

@@ -1,0 +1,149 @@
+//! Evaluating events: route an event to the rule groups of its log sources, run them, and
+//! feed the hits that correlation rules count into the (stateful, ordered) correlation
+//! phase.
+
+use std::sync::{Arc, Mutex};
+
+use jiff::Timestamp;
+use rsigma_eval::{EvaluationResult, ResultBody};
+use serde_json::Value;
+
+use crate::LogEvent;
+use crate::event::Format;
+use crate::rules::{RULE_INDEX, RuleSet};
+
+/// One rule firing on one event (or, for a correlation rule, on a group of events).
+#[derive(Debug, Clone)]
+pub struct Detection {
+    /// Index in [`RuleSet::rules`].
+    pub rule: usize,
+    pub timestamp: Option<Timestamp>,
+    pub computer: String,
+    pub channel: String,
+    pub event_id: Option<u32>,
+    pub record_id: Option<u64>,
+    /// The fields that made the rule match, with the event's values.
+    pub details: Vec<(String, String)>,
+    /// The file or receiver the event came from, when the caller says.
+    pub origin: Option<Arc<str>>,
+}
+
+/// Hits of rules that correlation rules count; they go through [`RuleSet::correlate`]
+/// in time order.
+pub struct Pending {
+    pub timestamp: Option<Timestamp>,
+    pub origin: Option<Arc<str>>,
+    event: LogEvent,
+    results: Vec<EvaluationResult>,
+}
+
+impl RuleSet {
+    /// Every detection rule that matches the event. Hits of correlated rules are returned
+    /// in `pending` instead, for [`RuleSet::correlate`].
+    pub fn detect(&self, event: &LogEvent) -> (Vec<Detection>, Option<Pending>) {
+        let mut routes = Vec::new();
+        self.mapping.routes(event, &mut routes);
+        let mut results = Vec::new();
+        for &(source, alternative) in &routes {
+            if let Some(group) = &self.by_source[source] {
+                let view = event.view(self.mapping.renames(source, alternative));
+                results.extend(group.engine.evaluate(&view));
+            }
+        }
+        if !self.unmapped.is_empty() {
+            let product = product_of(event);
+            let view = event.view(&[]);
+            for (p, group) in &self.unmapped {
+                if p.is_none() || p.as_deref() == product {
+                    results.extend(group.engine.evaluate(&view));
+                }
+            }
+        }
+        if results.is_empty() {
+            return (Vec::new(), None);
+        }
+        let (correlated, direct): (Vec<_>, Vec<_>) =
+            results.into_iter().partition(|r| rule_of(r).is_some_and(|i| self.correlated[i]));
+        let detections = direct.iter().filter_map(|r| self.detection(event, r)).collect();
+        let pending = (!correlated.is_empty()).then(|| Pending {
+            timestamp: event.timestamp,
+            origin: None,
+            event: event.clone(),
+            results: correlated,
+        });
+        (detections, pending)
+    }
+
+    /// Runs the correlation phase for hits in time order; returns the hits of correlated
+    /// rules that Sigma says to show (`generate: true`) and the correlation rules that fired.
+    pub fn correlate(&self, pending: Pending) -> Vec<Detection> {
+        let Some(engine) = &self.correlation else { return Vec::new() };
+        let ts = pending.timestamp.map_or(0, |t| t.as_second());
+        let view = pending.event.view(&[]);
+        let out = {
+            let mut engine = engine.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            engine.process_with_detections(&view, pending.results, ts)
+        };
+        out.iter()
+            .filter_map(|r| self.detection(&pending.event, r))
+            .map(|mut d| {
+                d.origin = pending.origin.clone();
+                d
+            })
+            .collect()
+    }
+
+    fn detection(&self, event: &LogEvent, result: &EvaluationResult) -> Option<Detection> {
+        let (rule, details) = match &result.body {
+            ResultBody::Detection(body) => {
+                let details = body.matched_fields.iter().map(|m| (m.field.clone(), text(&m.value))).collect();
+                (rule_of(result)?, details)
+            }
+            ResultBody::Correlation(body) => {
+                let rule = self.rules.iter().position(|r| {
+                    r.correlation
+                        && (r.id.is_some() && r.id == result.header.rule_id || r.title == result.header.rule_title)
+                })?;
+                let mut details: Vec<(String, String)> = body.group_key.clone();
+                details.push(("count".into(), body.aggregated_value.to_string()));
+                details.push(("timespan_s".into(), body.timespan_secs.to_string()));
+                (rule, details)
+            }
+        };
+        Some(Detection {
+            rule,
+            timestamp: event.timestamp,
+            computer: event.computer(),
+            channel: event.channel(),
+            event_id: event.event_id(),
+            record_id: event.record_id(),
+            details,
+            origin: None,
+        })
+    }
+}
+
+/// The correlation engine lives behind a lock: detection runs on every core, correlation
+/// state is updated one event at a time.
+pub(crate) type SharedCorrelation = Mutex<rsigma_eval::CorrelationEngine>;
+
+fn rule_of(result: &EvaluationResult) -> Option<usize> {
+    result.header.custom_attributes.get(RULE_INDEX)?.as_u64().and_then(|n| usize::try_from(n).ok())
+}
+
+fn product_of(event: &LogEvent) -> Option<&'static str> {
+    match event.format {
+        Format::Evtx if event.text("Channel").is_some_and(|c| c.starts_with("Linux-")) => Some("linux"),
+        Format::Evtx => Some("windows"),
+        Format::Syslog => Some("linux"),
+        Format::Json => None,
+    }
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}

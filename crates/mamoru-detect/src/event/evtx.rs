@@ -1,0 +1,148 @@
+//! Windows events as the `evtx` crate renders them in JSON (also what `evtx_dump -o jsonl`
+//! writes, so exported logs read the same way): `Event.System` and `Event.EventData` /
+//! `Event.UserData` become one flat object with the names Sigma rules use.
+
+use jiff::Timestamp;
+use serde_json::{Map, Value};
+
+use super::{Format, LogEvent};
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum EvtxError {
+    #[error("the record has no Event.System element")]
+    NoSystem,
+}
+
+/// Flattens one record. `System` attributes become `Name_Attribute` (`Provider_Name`,
+/// `TimeCreated_SystemTime`, `Security_UserID`), element text keeps the element's name
+/// (`EventID`, `Channel`, `Computer`); EventData keeps its names; UserData's nested
+/// elements are lifted to their leaf names.
+pub fn from_evtx_json(record: Value) -> Result<LogEvent, EvtxError> {
+    let Value::Object(mut root) = record else { return Err(EvtxError::NoSystem) };
+    let event = match root.remove("Event") {
+        Some(Value::Object(event)) => event,
+        _ => return Err(EvtxError::NoSystem),
+    };
+    let mut out = Map::new();
+    let mut has_system = false;
+    for (key, value) in event {
+        match key.as_str() {
+            "System" => {
+                has_system = true;
+                if let Value::Object(system) = value {
+                    flatten_system(system, &mut out);
+                }
+            }
+            "EventData" | "UserData" => lift(value, &mut out, 0),
+            _ => {}
+        }
+    }
+    if !has_system {
+        return Err(EvtxError::NoSystem);
+    }
+    let timestamp = out.get("TimeCreated_SystemTime").and_then(Value::as_str).and_then(|s| s.parse::<Timestamp>().ok());
+    Ok(LogEvent::new(out, timestamp, Format::Evtx))
+}
+
+fn flatten_system(system: Map<String, Value>, out: &mut Map<String, Value>) {
+    for (key, value) in system {
+        match value {
+            Value::Object(mut element) => {
+                if let Some(Value::Object(attributes)) = element.remove("#attributes") {
+                    for (name, v) in attributes {
+                        out.insert(format!("{key}_{name}"), v);
+                    }
+                }
+                if let Some(text) = element.remove("#text") {
+                    out.insert(key, text);
+                }
+            }
+            Value::Null => {}
+            other => {
+                out.insert(key, other);
+            }
+        }
+    }
+}
+
+/// Lifts EventData/UserData leaves to the top. An element that carries only `#text`
+/// (unnamed `<Data>` lists, for instance) keeps its own name.
+fn lift(value: Value, out: &mut Map<String, Value>, depth: usize) {
+    let Value::Object(map) = value else { return };
+    for (key, value) in map {
+        if key == "#attributes" {
+            continue;
+        }
+        // Defender writes "Threat Name", "Process Name"; Sigma rules say ThreatName.
+        if key.contains(' ') && !value.is_object() {
+            out.entry(key.replace(' ', "")).or_insert_with(|| value.clone());
+        }
+        match value {
+            Value::Object(inner) if depth < 8 => {
+                if inner.len() == 1
+                    && let Some(text) = inner.get("#text")
+                {
+                    out.entry(key).or_insert_with(|| text.clone());
+                } else {
+                    lift(Value::Object(inner), out, depth + 1);
+                }
+            }
+            Value::Null => {
+                out.entry(key).or_insert(Value::String(String::new()));
+            }
+            other => {
+                out.entry(key).or_insert(other);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn system_attributes_and_event_data_become_flat_fields() {
+        let record = json!({"Event": {
+            "#attributes": {"xmlns": "x"},
+            "System": {
+                "Provider": {"#attributes": {"Name": "Microsoft-Windows-Security-Auditing"}},
+                "EventID": {"#attributes": {"Qualifiers": 0}, "#text": 4688},
+                "TimeCreated": {"#attributes": {"SystemTime": "2019-03-19T23:34:25.123456Z"}},
+                "Channel": "Security", "Computer": "PC01", "EventRecordID": 42
+            },
+            "EventData": {"NewProcessName": "C:\\Windows\\cmd.exe", "CommandLine": null}
+        }});
+        let e = from_evtx_json(record).unwrap();
+        assert_eq!(e.fields["Provider_Name"], "Microsoft-Windows-Security-Auditing");
+        assert_eq!(e.event_id(), Some(4688));
+        assert_eq!(e.channel(), "Security");
+        assert_eq!(e.computer(), "PC01");
+        assert_eq!(e.record_id(), Some(42));
+        assert_eq!(e.fields["CommandLine"], "");
+        assert_eq!(e.timestamp.unwrap().to_string(), "2019-03-19T23:34:25.123456Z");
+    }
+
+    #[test]
+    fn user_data_leaves_are_lifted() {
+        let record = json!({"Event": {"System": {"EventID": 1102, "Channel": "Security"},
+            "UserData": {"LogFileCleared": {"#attributes": {"xmlns": "y"}, "SubjectUserName": "bob"}}}});
+        let e = from_evtx_json(record).unwrap();
+        assert_eq!(e.fields["SubjectUserName"], "bob");
+    }
+
+    #[test]
+    fn names_with_spaces_are_also_given_without() {
+        let record = json!({"Event": {"System": {"EventID": 1119}, "EventData": {"Threat Name": "EICAR"}}});
+        let e = from_evtx_json(record).unwrap();
+        assert_eq!(e.fields["ThreatName"], "EICAR");
+        assert_eq!(e.fields["Threat Name"], "EICAR");
+    }
+
+    #[test]
+    fn a_record_without_system_is_refused() {
+        assert_eq!(from_evtx_json(json!({"Event": {}})).unwrap_err(), EvtxError::NoSystem);
+        assert_eq!(from_evtx_json(json!([1])).unwrap_err(), EvtxError::NoSystem);
+    }
+}

@@ -1,0 +1,297 @@
+//! Scanning files and folders: EVTX files chunk by chunk, JSON lines and syslog text in
+//! blocks of lines, all on the rayon pool, so one large file uses every core as well as
+//! many small ones do. A damaged file or record becomes a warning and the scan goes on.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use evtx::{EvtxChunkData, EvtxParser, ParserSettings};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::detector::{Detection, Pending};
+use crate::event::{SyslogOptions, from_evtx_json, from_json_line, from_syslog_line};
+use crate::{LogEvent, RuleSet};
+
+const EVTX_MAGIC: &[u8] = b"ElfFile\0";
+/// Lines per unit of work for text logs.
+const LINES_PER_BLOCK: usize = 4096;
+
+/// A problem with the input that did not stop the scan.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Warning {
+    pub file: String,
+    /// "chunk 3", "record 1234" or "line 17".
+    pub place: Option<String>,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.place {
+            Some(place) => write!(f, "{}: {place}: {}", self.file, self.reason),
+            None => write!(f, "{}: {}", self.file, self.reason),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HuntOptions {
+    pub syslog: SyslogOptions,
+}
+
+#[derive(Debug, Default)]
+pub struct HuntResult {
+    /// In time order (events without a time last).
+    pub detections: Vec<Detection>,
+    pub warnings: Vec<Warning>,
+    pub files: usize,
+    pub events: u64,
+    pub bytes: u64,
+}
+
+/// The files a scan of `paths` reads: files as given, folders walked for `.evtx`, `.json`,
+/// `.jsonl`, `.ndjson`, `.log` and `.txt`; sorted.
+pub fn input_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Warning>) {
+    let mut files = Vec::new();
+    let mut warnings = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut files, &mut warnings);
+        } else if path.is_file() {
+            files.push(path.clone());
+        } else {
+            warnings.push(Warning {
+                file: path.display().to_string(),
+                place: None,
+                reason: "no such file or folder".into(),
+            });
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, warnings)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, warnings: &mut Vec<Warning>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            warnings.push(Warning { file: dir.display().to_string(), place: None, reason: e.to_string() });
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, files, warnings);
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+            Some("evtx" | "json" | "jsonl" | "ndjson" | "log" | "txt")
+        ) {
+            files.push(path);
+        }
+    }
+}
+
+/// One piece of work for a core.
+enum Unit {
+    Chunk { file: Arc<str>, number: usize, data: Box<EvtxChunkData> },
+    Lines { file: Arc<str>, first_line: usize, lines: Vec<String>, json: bool },
+    Failed(Warning),
+}
+
+/// What one unit gives back.
+#[derive(Default)]
+struct Partial {
+    detections: Vec<Detection>,
+    pending: Vec<Pending>,
+    warnings: Vec<Warning>,
+    events: u64,
+}
+
+/// Scans `files` with `rules`. `progress` is called with the number of bytes finished,
+/// from any thread.
+pub fn hunt(files: &[PathBuf], rules: &RuleSet, options: &HuntOptions, progress: &(dyn Fn(u64) + Sync)) -> HuntResult {
+    let bytes = AtomicU64::new(0);
+    let settings = Arc::new(ParserSettings::default().num_threads(1));
+    let units = files.iter().flat_map(|f| units_of(f));
+    let partials: Vec<Partial> = units
+        .par_bridge()
+        .map(|unit| {
+            let (partial, size) = run(unit, rules, options, &settings);
+            bytes.fetch_add(size, Ordering::Relaxed);
+            progress(size);
+            partial
+        })
+        .collect();
+    let mut result = HuntResult { files: files.len(), bytes: bytes.into_inner(), ..HuntResult::default() };
+    let mut pending = Vec::new();
+    for p in partials {
+        result.detections.extend(p.detections);
+        result.warnings.extend(p.warnings);
+        result.events += p.events;
+        pending.extend(p.pending);
+    }
+    // Correlation windows need the hits in the order they happened.
+    pending.sort_by_key(|p| p.timestamp);
+    for p in pending {
+        result.detections.extend(rules.correlate(p));
+    }
+    sort_timeline(&mut result.detections);
+    result.warnings.sort_by(|a, b| a.file.cmp(&b.file));
+    result
+}
+
+/// Time order; events without a time last; ties by computer, rule and record.
+pub fn sort_timeline(detections: &mut [Detection]) {
+    detections.sort_by(|a, b| {
+        (a.timestamp.is_none(), a.timestamp, &a.computer, a.rule, a.record_id).cmp(&(
+            b.timestamp.is_none(),
+            b.timestamp,
+            &b.computer,
+            b.rule,
+            b.record_id,
+        ))
+    });
+}
+
+fn units_of(path: &Path) -> Box<dyn Iterator<Item = Unit> + Send> {
+    let file: Arc<str> = path.display().to_string().into();
+    let failed = |reason: String| -> Box<dyn Iterator<Item = Unit> + Send> {
+        Box::new(std::iter::once(Unit::Failed(Warning { file: file.to_string(), place: None, reason })))
+    };
+    let mut head = [0u8; 8];
+    let n = match File::open(path).and_then(|mut f| f.read(&mut head)) {
+        Ok(n) => n,
+        Err(e) => return failed(e.to_string()),
+    };
+    if n == 0 {
+        return failed("the file is empty".into());
+    }
+    if head[..n] == EVTX_MAGIC[..n.min(8)] && n == 8 {
+        return match EvtxParser::from_path(path) {
+            Ok(parser) => {
+                let name = file.clone();
+                Box::new(parser.into_chunks().enumerate().map(move |(i, chunk)| match chunk {
+                    Ok(data) => Unit::Chunk { file: name.clone(), number: i + 1, data: Box::new(data) },
+                    Err(e) => Unit::Failed(Warning { file: name.to_string(), place: None, reason: e.to_string() }),
+                }))
+            }
+            Err(e) => failed(format!("not a readable EVTX file: {e}")),
+        };
+    }
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("evtx")) {
+        return failed("not an EVTX file (the header signature is missing)".into());
+    }
+    let json = head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    match File::open(path) {
+        Ok(f) => Box::new(line_blocks(file, BufReader::new(f), json)),
+        Err(e) => failed(e.to_string()),
+    }
+}
+
+fn line_blocks(file: Arc<str>, reader: BufReader<File>, json: bool) -> impl Iterator<Item = Unit> + Send {
+    let mut lines = reader.split(b'\n').enumerate().peekable();
+    std::iter::from_fn(move || {
+        let first_line = lines.peek()?.0 + 1;
+        let mut block = Vec::with_capacity(LINES_PER_BLOCK);
+        for (_, line) in lines.by_ref().take(LINES_PER_BLOCK) {
+            match line {
+                // Text logs are not always UTF-8 (Shift_JIS devices); keep what can be read.
+                Ok(bytes) => block.push(String::from_utf8_lossy(&bytes).into_owned()),
+                Err(e) => {
+                    return Some(Unit::Failed(Warning {
+                        file: file.to_string(),
+                        place: Some(format!("line {}", first_line + block.len())),
+                        reason: e.to_string(),
+                    }));
+                }
+            }
+        }
+        Some(Unit::Lines { file: file.clone(), first_line, lines: block, json })
+    })
+}
+
+fn run(unit: Unit, rules: &RuleSet, options: &HuntOptions, settings: &Arc<ParserSettings>) -> (Partial, u64) {
+    let mut out = Partial::default();
+    match unit {
+        Unit::Failed(w) => {
+            out.warnings.push(w);
+            (out, 0)
+        }
+        Unit::Chunk { file, number, mut data } => {
+            let size = data.data.len() as u64;
+            match data.parse(settings.clone()) {
+                Ok(mut chunk) => {
+                    for record in chunk.iter() {
+                        let record = match record.and_then(|r| r.into_json_value()) {
+                            Ok(r) => r,
+                            Err(e) => {
+                                out.warnings.push(Warning {
+                                    file: file.to_string(),
+                                    place: Some(format!("chunk {number}")),
+                                    reason: format!("a record could not be read: {e}"),
+                                });
+                                continue;
+                            }
+                        };
+                        let id = record.event_record_id;
+                        match from_evtx_json(record.data) {
+                            Ok(event) => scan(&event, &file, rules, &mut out),
+                            Err(e) => out.warnings.push(Warning {
+                                file: file.to_string(),
+                                place: Some(format!("record {id}")),
+                                reason: e.to_string(),
+                            }),
+                        }
+                    }
+                }
+                Err(e) => out.warnings.push(Warning {
+                    file: file.to_string(),
+                    place: Some(format!("chunk {number}")),
+                    reason: e.to_string(),
+                }),
+            }
+            (out, size)
+        }
+        Unit::Lines { file, first_line, lines, json } => {
+            let mut size = 0;
+            for (i, line) in lines.iter().enumerate() {
+                size += line.len() as u64 + 1;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                if json {
+                    match from_json_line(line) {
+                        Ok(event) => scan(&event, &file, rules, &mut out),
+                        Err(e) => out.warnings.push(Warning {
+                            file: file.to_string(),
+                            place: Some(format!("line {}", first_line + i)),
+                            reason: e.to_string(),
+                        }),
+                    }
+                } else {
+                    scan(&from_syslog_line(line, &options.syslog), &file, rules, &mut out);
+                }
+            }
+            (out, size)
+        }
+    }
+}
+
+fn scan(event: &LogEvent, file: &Arc<str>, rules: &RuleSet, out: &mut Partial) {
+    out.events += 1;
+    let (detections, pending) = rules.detect(event);
+    out.detections.extend(detections.into_iter().map(|mut d| {
+        d.origin = Some(file.clone());
+        d
+    }));
+    out.pending.extend(pending.map(|mut p| {
+        p.origin = Some(file.clone());
+        p
+    }));
+}

@@ -1,0 +1,273 @@
+//! The log-source mapping (`data/logsources.yml`, extendable with a user's file): which
+//! events a Sigma `logsource` covers and which Sigma field names are spelled differently in
+//! them. Rules are grouped by log source; an event is evaluated only against the groups
+//! whose conditions it meets.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::LogEvent;
+
+const BUILTIN: &str = include_str!("../../data/logsources.yml");
+
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {reason}")]
+pub struct MappingError {
+    pub file: String,
+    pub reason: String,
+}
+
+/// A Sigma log source as rules name it, lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Deserialize)]
+pub struct LogSourceKey {
+    pub product: Option<String>,
+    pub category: Option<String>,
+    pub service: Option<String>,
+}
+
+impl LogSourceKey {
+    pub fn new(product: Option<&str>, category: Option<&str>, service: Option<&str>) -> Self {
+        let norm = |s: Option<&str>| s.map(|s| s.trim().to_ascii_lowercase());
+        LogSourceKey { product: norm(product), category: norm(category), service: norm(service) }
+    }
+
+    fn normalised(self) -> Self {
+        LogSourceKey::new(self.product.as_deref(), self.category.as_deref(), self.service.as_deref())
+    }
+}
+
+impl std::fmt::Display for LogSourceKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = [("product", &self.product), ("category", &self.category), ("service", &self.service)]
+            .iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}: {v}")))
+            .collect();
+        if parts.is_empty() { f.write_str("(none)") } else { f.write_str(&parts.join(", ")) }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Wanted {
+    Present,
+    AnyOf(Vec<String>),
+}
+
+/// One way for an event to belong to a log source.
+#[derive(Debug, Clone)]
+pub(crate) struct Alternative {
+    conditions: Vec<(String, Wanted)>,
+    pub(crate) renames: Vec<(String, String)>,
+}
+
+impl Alternative {
+    fn admits(&self, event: &LogEvent) -> bool {
+        self.conditions.iter().all(|(field, wanted)| match (wanted, event.text(field)) {
+            (_, None) => false,
+            (Wanted::Present, Some(_)) => true,
+            (Wanted::AnyOf(values), Some(v)) => values.iter().any(|w| w.eq_ignore_ascii_case(&v)),
+        })
+    }
+
+    fn channels(&self) -> Option<&[String]> {
+        self.conditions.iter().find_map(|(f, w)| match w {
+            Wanted::AnyOf(values) if f == "Channel" => Some(values.as_slice()),
+            _ => None,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Source {
+    pub(crate) key: LogSourceKey,
+    pub(crate) alternatives: Vec<Alternative>,
+}
+
+/// The whole table, with an index by channel so most events test only a few entries.
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    pub(crate) sources: Vec<Source>,
+    by_channel: HashMap<String, Vec<(usize, usize)>>,
+    without_channel: Vec<(usize, usize)>,
+}
+
+#[derive(Deserialize)]
+struct FileDef {
+    sources: Vec<SourceDef>,
+}
+
+#[derive(Deserialize)]
+struct SourceDef {
+    logsource: LogSourceKey,
+    when: Vec<serde_json::Map<String, Value>>,
+}
+
+impl Mapping {
+    /// The mapping shipped with Mamoru.
+    pub fn builtin() -> Self {
+        let mut m = Mapping { sources: Vec::new(), by_channel: HashMap::new(), without_channel: Vec::new() };
+        m.extend(BUILTIN, "builtin logsources.yml").expect("the built-in mapping is valid (tested)");
+        m
+    }
+
+    /// Adds a user's entries; an entry for a log source already present replaces it.
+    pub fn extend(&mut self, yaml: &str, file: &str) -> Result<(), MappingError> {
+        let err = |reason: String| MappingError { file: file.to_string(), reason };
+        let def: FileDef = yaml_serde::from_str(yaml).map_err(|e| err(e.to_string()))?;
+        for (i, source) in def.sources.into_iter().enumerate() {
+            let key = source.logsource.normalised();
+            if key == LogSourceKey::default() {
+                return Err(err(format!("sources[{i}]: logsource names no product, category or service")));
+            }
+            let mut alternatives = Vec::new();
+            for (j, when) in source.when.into_iter().enumerate() {
+                alternatives.push(alternative(when).map_err(|r| err(format!("sources[{i}].when[{j}]: {r}")))?);
+            }
+            if alternatives.is_empty() {
+                return Err(err(format!("sources[{i}] ({key}): `when` is empty")));
+            }
+            match self.sources.iter_mut().find(|s| s.key == key) {
+                Some(existing) => existing.alternatives = alternatives,
+                None => self.sources.push(Source { key, alternatives }),
+            }
+        }
+        self.reindex();
+        Ok(())
+    }
+
+    fn reindex(&mut self) {
+        self.by_channel.clear();
+        self.without_channel.clear();
+        for (s, source) in self.sources.iter().enumerate() {
+            for (a, alt) in source.alternatives.iter().enumerate() {
+                match alt.channels() {
+                    Some(channels) => {
+                        for c in channels {
+                            self.by_channel.entry(c.to_ascii_lowercase()).or_default().push((s, a));
+                        }
+                    }
+                    None => self.without_channel.push((s, a)),
+                }
+            }
+        }
+    }
+
+    pub(crate) fn source_of(&self, key: &LogSourceKey) -> Option<usize> {
+        self.sources.iter().position(|s| &s.key == key)
+    }
+
+    /// The (source, alternative) pairs an event belongs to, at most one alternative per source.
+    pub(crate) fn routes(&self, event: &LogEvent, out: &mut Vec<(usize, usize)>) {
+        out.clear();
+        let channel = event.text("Channel");
+        let by_channel = channel
+            .as_deref()
+            .and_then(|c| self.by_channel.get(&c.to_ascii_lowercase()))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        for &(s, a) in by_channel.iter().chain(&self.without_channel) {
+            if out.iter().any(|(seen, _)| *seen == s) {
+                continue;
+            }
+            if self.sources[s].alternatives[a].admits(event) {
+                out.push((s, a));
+            }
+        }
+    }
+
+    pub(crate) fn renames(&self, source: usize, alternative: usize) -> &[(String, String)] {
+        &self.sources[source].alternatives[alternative].renames
+    }
+
+    pub fn len(&self) -> usize {
+        self.sources.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sources.is_empty()
+    }
+}
+
+fn alternative(when: serde_json::Map<String, Value>) -> Result<Alternative, String> {
+    let mut conditions = Vec::new();
+    let mut renames = Vec::new();
+    for (field, value) in when {
+        if field == "fields" {
+            let Value::Object(map) = value else { return Err("`fields` must map Sigma names to event names".into()) };
+            for (from, to) in map {
+                let Value::String(to) = to else { return Err(format!("fields.{from} must be a field name")) };
+                renames.push((from, to));
+            }
+            continue;
+        }
+        let wanted = match value {
+            Value::String(s) if s == "*" => Wanted::Present,
+            Value::Array(items) => Wanted::AnyOf(items.iter().map(scalar).collect::<Result<_, _>>()?),
+            other => Wanted::AnyOf(vec![scalar(&other)?]),
+        };
+        conditions.push((field, wanted));
+    }
+    if conditions.is_empty() {
+        return Err("an alternative needs at least one field condition".into());
+    }
+    Ok(Alternative { conditions, renames })
+}
+
+fn scalar(v: &Value) -> Result<String, String> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        other => Err(format!("a condition value must be text or a number, not {other}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::from_json_line;
+
+    #[test]
+    fn the_builtin_mapping_loads_and_routes_sysmon_and_security() {
+        let m = Mapping::builtin();
+        assert!(m.len() > 80);
+        let mut out = Vec::new();
+        let sysmon =
+            from_json_line(r#"{"Event":{"System":{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational"}}}"#)
+                .unwrap();
+        m.routes(&sysmon, &mut out);
+        let keys: Vec<String> = out.iter().map(|(s, _)| m.sources[*s].key.to_string()).collect();
+        assert!(keys.contains(&"product: windows, category: process_creation".to_string()), "{keys:?}");
+        assert!(keys.contains(&"product: windows, service: sysmon".to_string()), "{keys:?}");
+
+        let security = from_json_line(r#"{"Event":{"System":{"EventID":4688,"Channel":"SECURITY"}}}"#).unwrap();
+        m.routes(&security, &mut out);
+        let (s, a) = out
+            .iter()
+            .copied()
+            .find(|(s, _)| m.sources[*s].key.category.as_deref() == Some("process_creation"))
+            .unwrap();
+        assert!(m.renames(s, a).contains(&("Image".into(), "NewProcessName".into())));
+    }
+
+    #[test]
+    fn a_user_file_replaces_an_entry_and_bad_files_name_the_entry() {
+        let mut m = Mapping::builtin();
+        let n = m.len();
+        m.extend(
+            "sources:\n  - logsource: {product: windows, service: security}\n    when: [{Channel: MySecurity}]\n",
+            "mine.yml",
+        )
+        .unwrap();
+        assert_eq!(m.len(), n);
+        let e = from_json_line(r#"{"Event":{"System":{"EventID":1,"Channel":"MySecurity"}}}"#).unwrap();
+        let mut out = Vec::new();
+        m.routes(&e, &mut out);
+        assert_eq!(out.len(), 1);
+        let bad =
+            m.extend("sources:\n  - logsource: {product: x}\n    when: [{fields: {a: b}}]\n", "bad.yml").unwrap_err();
+        assert_eq!(bad.to_string(), "bad.yml: sources[0].when[0]: an alternative needs at least one field condition");
+        assert!(m.extend("sources: [", "broken.yml").unwrap_err().to_string().starts_with("broken.yml: "));
+    }
+}

@@ -1,0 +1,306 @@
+//! A loaded rule set: Sigma rules compiled by `rsigma-eval`, grouped by the log source
+//! they name (one engine per group), correlation rules, and what could not be loaded.
+
+mod load;
+mod locate;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use rsigma_eval::{CorrelationConfig, CorrelationEngine, Engine};
+use rsigma_parser::{SigmaRule, Status};
+use serde::Serialize;
+
+use crate::Level;
+use crate::mapping::{LogSourceKey, Mapping};
+
+/// The custom attribute that carries a rule's index in [`RuleSet::rules`] through the
+/// engine, so a result leads back to its file.
+pub(crate) const RULE_INDEX: &str = "mamoru_rule";
+
+/// A rule that could not be loaded: the file, the line and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleFailure {
+    pub file: String,
+    pub line: usize,
+    pub reason: String,
+}
+
+/// What the timeline and the alerts show about a rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleInfo {
+    pub id: Option<String>,
+    pub title: String,
+    pub level: Level,
+    pub status: Option<String>,
+    pub file: String,
+    pub line: usize,
+    pub tags: Vec<String>,
+    pub author: Option<String>,
+    pub logsource: String,
+    pub correlation: bool,
+}
+
+/// Which rules to load.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    pub min_level: Level,
+    /// Statuses to leave out (by default `deprecated` and `unsupported`).
+    pub skip_status: Vec<String>,
+    /// When not empty, only rules with one of these tags (e.g. `attack.t1059`).
+    pub include_tags: Vec<String>,
+    pub exclude_tags: Vec<String>,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            min_level: Level::Informational,
+            skip_status: vec!["deprecated".into(), "unsupported".into()],
+            include_tags: Vec::new(),
+            exclude_tags: Vec::new(),
+        }
+    }
+}
+
+/// The summary `mamoru rules check` prints.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LoadReport {
+    pub files: usize,
+    /// Rules (detection and correlation) ready to run.
+    pub loaded: usize,
+    pub correlations: usize,
+    pub filters: usize,
+    /// Left out by level, status or tag.
+    pub skipped: usize,
+    /// Loaded rules whose log source is not in the mapping: they are evaluated against
+    /// every event of their product, as Hayabusa does.
+    pub unmapped: Vec<UnmappedSource>,
+    pub failed: Vec<RuleFailure>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnmappedSource {
+    pub logsource: String,
+    pub rules: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum GroupKey {
+    Source(usize),
+    Unmapped(Option<String>),
+}
+
+pub(crate) struct Group {
+    pub(crate) engine: Engine,
+}
+
+pub struct RuleSet {
+    pub(crate) mapping: Mapping,
+    pub(crate) rules: Vec<RuleInfo>,
+    /// One engine per mapping source (same index); most are empty.
+    pub(crate) by_source: Vec<Option<Group>>,
+    /// Rules whose log source the mapping lacks, by product.
+    pub(crate) unmapped: Vec<(Option<String>, Group)>,
+    pub(crate) correlation: Option<crate::detector::SharedCorrelation>,
+    /// Rules a correlation refers to, by index.
+    pub(crate) correlated: Vec<bool>,
+}
+
+impl RuleSet {
+    /// Loads every rule under `paths`. Never fails as a whole: what cannot be loaded is
+    /// in the report, with file and line.
+    pub fn load(paths: &[PathBuf], options: &LoadOptions, mapping: Mapping) -> (RuleSet, LoadReport) {
+        let (files, mut failures) = load::rule_files(paths);
+        let parsed = load::parse_files(&files);
+        failures.extend(parsed.failures);
+        let mut report = LoadReport { files: parsed.files, filters: parsed.filters.len(), ..LoadReport::default() };
+
+        let mut rules = Vec::new();
+        let mut grouped: HashMap<GroupKey, Vec<SigmaRule>> = HashMap::new();
+        let mut unmapped_count: HashMap<String, usize> = HashMap::new();
+        let mut origins = Vec::new();
+        let mut all_rules = Vec::new();
+        for (mut rule, origin) in parsed.rules {
+            if !wanted(&rule, options) {
+                report.skipped += 1;
+                continue;
+            }
+            let key = LogSourceKey::new(
+                rule.logsource.product.as_deref(),
+                rule.logsource.category.as_deref(),
+                rule.logsource.service.as_deref(),
+            );
+            let index = rules.len();
+            rules.push(info(&rule, &origin, &key, false));
+            rule.custom_attributes.insert(RULE_INDEX.into(), yaml_serde::Value::Number(index.into()));
+            let group = match mapping.source_of(&key) {
+                Some(s) => GroupKey::Source(s),
+                None => {
+                    *unmapped_count.entry(key.to_string()).or_default() += 1;
+                    GroupKey::Unmapped(key.product.clone())
+                }
+            };
+            if parsed.correlations.iter().any(|(c, _)| names(&rule, c)) {
+                all_rules.push(rule.clone());
+            }
+            grouped.entry(group).or_default().push(rule);
+            origins.push(origin);
+        }
+
+        let mut loaded = vec![true; rules.len()];
+        let mut by_source: Vec<Option<Group>> = (0..mapping.len()).map(|_| None).collect();
+        let mut unmapped = Vec::new();
+        let mut groups: Vec<_> = grouped.into_iter().collect();
+        // Largest first: building a group's automata is the peak of memory use, and the
+        // parsed rules of the groups still waiting are then the smallest.
+        groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+        for (group, members) in groups {
+            let mut engine = Engine::new();
+            for (i, e) in engine.add_rules(members.iter()) {
+                let index = rule_index(&members[i]);
+                loaded[index] = false;
+                failures.push(origins[index].failure(&e.to_string()));
+            }
+            let g = Group { engine };
+            match group {
+                GroupKey::Source(s) => by_source[s] = Some(g),
+                GroupKey::Unmapped(product) => unmapped.push((product, g)),
+            }
+        }
+
+        // Filters apply to whichever engine holds the rules they name.
+        for (filter, origin) in &parsed.filters {
+            for group in by_source.iter_mut().flatten().chain(unmapped.iter_mut().map(|(_, g)| g)) {
+                if let Err(e) = group.engine.apply_filter(filter) {
+                    failures.push(origin.failure(&e.to_string()));
+                    break;
+                }
+            }
+        }
+
+        let mut correlated = vec![false; rules.len()];
+        let correlation = correlations(&parsed.correlations, &all_rules, &mut rules, &mut correlated, &mut failures);
+        report.correlations =
+            parsed.correlations.len() - failures.iter().filter(|f| f.reason.starts_with("correlation: ")).count();
+
+        report.loaded = loaded.iter().filter(|l| **l).count() + report.correlations;
+        let mut unmapped_list: Vec<_> =
+            unmapped_count.into_iter().map(|(logsource, rules)| UnmappedSource { logsource, rules }).collect();
+        unmapped_list.sort_by(|a, b| b.rules.cmp(&a.rules).then_with(|| a.logsource.cmp(&b.logsource)));
+        report.unmapped = unmapped_list;
+        failures.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
+        report.failed = failures;
+        let correlation = correlation.map(std::sync::Mutex::new);
+        let set = RuleSet { mapping, rules, by_source, unmapped, correlation, correlated };
+        (set, report)
+    }
+
+    pub fn rules(&self) -> &[RuleInfo] {
+        &self.rules
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+}
+
+/// Whether a correlation rule counts this rule (by id or name).
+fn names(rule: &SigmaRule, correlation: &rsigma_parser::CorrelationRule) -> bool {
+    correlation.rules.iter().any(|r| rule.id.as_deref() == Some(r.as_str()) || rule.name.as_deref() == Some(r.as_str()))
+}
+
+fn rule_index(rule: &SigmaRule) -> usize {
+    rule.custom_attributes
+        .get(RULE_INDEX)
+        .and_then(yaml_serde::Value::as_u64)
+        .and_then(|n| usize::try_from(n).ok())
+        .expect("every loaded rule carries its index")
+}
+
+fn wanted(rule: &SigmaRule, options: &LoadOptions) -> bool {
+    if Level::from_sigma(rule.level) < options.min_level {
+        return false;
+    }
+    if let Some(status) = rule.status
+        && options.skip_status.iter().any(|s| s.eq_ignore_ascii_case(status_name(status)))
+    {
+        return false;
+    }
+    let has = |tags: &[String]| rule.tags.iter().any(|t| tags.iter().any(|w| w.eq_ignore_ascii_case(t)));
+    if !options.include_tags.is_empty() && !has(&options.include_tags) {
+        return false;
+    }
+    !has(&options.exclude_tags)
+}
+
+fn status_name(status: Status) -> &'static str {
+    match status {
+        Status::Stable => "stable",
+        Status::Test => "test",
+        Status::Experimental => "experimental",
+        Status::Deprecated => "deprecated",
+        Status::Unsupported => "unsupported",
+    }
+}
+
+fn info(rule: &SigmaRule, origin: &load::Origin, key: &LogSourceKey, correlation: bool) -> RuleInfo {
+    RuleInfo {
+        id: rule.id.clone(),
+        title: rule.title.clone(),
+        level: Level::from_sigma(rule.level),
+        status: rule.status.map(|s| status_name(s).to_string()),
+        file: origin.file.clone(),
+        line: origin.line,
+        tags: rule.tags.clone(),
+        author: rule.author.clone(),
+        logsource: key.to_string(),
+        correlation,
+    }
+}
+
+/// Builds the correlation engine: the rules correlations name, then the correlations.
+fn correlations(
+    parsed: &[(rsigma_parser::CorrelationRule, load::Origin)],
+    all_rules: &[SigmaRule],
+    rules: &mut Vec<RuleInfo>,
+    correlated: &mut [bool],
+    failures: &mut Vec<RuleFailure>,
+) -> Option<CorrelationEngine> {
+    if parsed.is_empty() {
+        return None;
+    }
+    let mut engine = CorrelationEngine::new(CorrelationConfig::default());
+    for rule in all_rules {
+        if engine.add_rule(rule).is_ok() {
+            correlated[rule_index(rule)] = true;
+        }
+    }
+    for (corr, origin) in parsed {
+        match engine.add_correlation(corr) {
+            Ok(()) => {
+                let key = LogSourceKey::default();
+                let mut meta = info_for_correlation(corr, origin, &key);
+                meta.correlation = true;
+                rules.push(meta);
+            }
+            Err(e) => failures.push(origin.failure(&format!("correlation: {e}"))),
+        }
+    }
+    Some(engine)
+}
+
+fn info_for_correlation(corr: &rsigma_parser::CorrelationRule, origin: &load::Origin, key: &LogSourceKey) -> RuleInfo {
+    RuleInfo {
+        id: corr.id.clone(),
+        title: corr.title.clone(),
+        level: Level::from_sigma(corr.level),
+        status: corr.status.map(|s| status_name(s).to_string()),
+        file: origin.file.clone(),
+        line: origin.line,
+        tags: corr.tags.clone(),
+        author: corr.author.clone(),
+        logsource: key.to_string(),
+        correlation: true,
+    }
+}
