@@ -59,12 +59,13 @@ impl RuleSet {
                 }
             }
         }
+        let mut detections = self.ioc_hits(event);
         if results.is_empty() {
-            return (Vec::new(), None);
+            return (detections, None);
         }
         let (correlated, direct): (Vec<_>, Vec<_>) =
             results.into_iter().partition(|r| rule_of(r).is_some_and(|i| self.correlated[i]));
-        let detections = direct.iter().filter_map(|r| self.detection(event, r)).collect();
+        detections.extend(direct.iter().filter_map(|r| self.detection(event, r)));
         let pending = (!correlated.is_empty()).then(|| Pending {
             timestamp: event.timestamp,
             origin: None,
@@ -93,6 +94,38 @@ impl RuleSet {
             .collect()
     }
 
+    fn ioc_hits(&self, event: &LogEvent) -> Vec<Detection> {
+        let mut out = Vec::new();
+        for (rule, set) in &self.iocs {
+            for hit in set.scan(&event.fields) {
+                let indicator = &set.indicators()[hit.indicator];
+                let mut details = vec![
+                    (hit.field, hit.value),
+                    ("ioc".to_string(), indicator.value.clone()),
+                    ("ioc_kind".to_string(), indicator.kind.as_str().to_string()),
+                ];
+                if let Some(note) = &indicator.note {
+                    details.push(("ioc_note".to_string(), note.clone()));
+                }
+                out.push(self.located(event, *rule, details));
+            }
+        }
+        out
+    }
+
+    fn located(&self, event: &LogEvent, rule: usize, details: Vec<(String, String)>) -> Detection {
+        Detection {
+            rule,
+            timestamp: event.timestamp,
+            computer: event.computer(),
+            channel: event.channel(),
+            event_id: event.event_id(),
+            record_id: event.record_id(),
+            details,
+            origin: None,
+        }
+    }
+
     fn detection(&self, event: &LogEvent, result: &EvaluationResult) -> Option<Detection> {
         let (rule, details) = match &result.body {
             ResultBody::Detection(body) => {
@@ -110,16 +143,7 @@ impl RuleSet {
                 (rule, details)
             }
         };
-        Some(Detection {
-            rule,
-            timestamp: event.timestamp,
-            computer: event.computer(),
-            channel: event.channel(),
-            event_id: event.event_id(),
-            record_id: event.record_id(),
-            details,
-            origin: None,
-        })
+        Some(self.located(event, rule, details))
     }
 }
 

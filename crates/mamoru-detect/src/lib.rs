@@ -9,6 +9,7 @@
 //!   program, plus field renames), a data file users extend;
 //! - [`event`]: one event shape decoded from EVTX, JSON lines and syslog;
 //! - [`detector`]: evaluation and the ordered correlation phase;
+//! - [`ioc`]: indicator lists (hashes, addresses, domains, URLs) matched on the same events;
 //! - [`hunt`]: scanning files and folders on every core.
 //!
 //! Bytes and files in, detections out: no database, no clock, no network.
@@ -16,6 +17,7 @@
 pub mod detector;
 pub mod event;
 pub mod hunt;
+pub mod ioc;
 mod level;
 pub mod mapping;
 pub mod rules;

@@ -105,6 +105,8 @@ pub struct RuleSet {
     pub(crate) correlation: Option<crate::detector::SharedCorrelation>,
     /// Rules a correlation refers to, by index.
     pub(crate) correlated: Vec<bool>,
+    /// IOC lists, each shown as one rule (its index in `rules`).
+    pub(crate) iocs: Vec<(usize, crate::ioc::IocSet)>,
 }
 
 impl RuleSet {
@@ -192,8 +194,26 @@ impl RuleSet {
         failures.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
         report.failed = failures;
         let correlation = correlation.map(std::sync::Mutex::new);
-        let set = RuleSet { mapping, rules, by_source, unmapped, correlation, correlated };
+        let set = RuleSet { mapping, rules, by_source, unmapped, correlation, correlated, iocs: Vec::new() };
         (set, report)
+    }
+
+    /// Adds an indicator list; its hits are detections of a rule named after the list.
+    pub fn add_iocs(&mut self, name: &str, level: Level, set: crate::ioc::IocSet) {
+        let index = self.rules.len();
+        self.rules.push(RuleInfo {
+            id: None,
+            title: format!("IOC match: {name}"),
+            level,
+            status: None,
+            file: name.to_string(),
+            line: 0,
+            tags: Vec::new(),
+            author: None,
+            logsource: "any".into(),
+            correlation: false,
+        });
+        self.iocs.push((index, set));
     }
 
     pub fn rules(&self) -> &[RuleInfo] {

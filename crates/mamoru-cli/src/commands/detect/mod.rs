@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
+use mamoru_detect::ioc::IocSet;
 use mamoru_detect::{Level, LoadOptions, LoadReport, Mapping, RuleSet};
 
 /// How to choose and route rules; shared by `hunt`, `rules check` and `ingest`.
@@ -32,6 +33,13 @@ pub(crate) struct RuleArgs {
     /// (format: crates/mamoru-detect/data/logsources.yml).
     #[arg(long, value_name = "FILE")]
     pub(crate) mapping: Option<PathBuf>,
+    /// An indicator list (hashes, IP addresses or ranges, domains, URLs; plain text or CSV
+    /// with the indicator first) matched on the same events. Repeat for several.
+    #[arg(long = "ioc", value_name = "FILE")]
+    pub(crate) iocs: Vec<PathBuf>,
+    /// The level of IOC matches.
+    #[arg(long, value_name = "LEVEL", default_value = "high")]
+    pub(crate) ioc_level: Level,
 }
 
 impl RuleArgs {
@@ -47,6 +55,21 @@ impl RuleArgs {
             include_tags: self.tags.clone(),
             exclude_tags: self.exclude_tags.clone(),
         };
-        Ok(RuleSet::load(&self.rules, &options, mapping))
+        let (mut set, report) = RuleSet::load(&self.rules, &options, mapping);
+        // IOC matches obey --min-level like the rules do.
+        let iocs = if self.ioc_level >= self.min_level { self.iocs.as_slice() } else { &[] };
+        for path in iocs {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let (indicators, skipped) = IocSet::parse(&text);
+            // A list often carries notes between indicators; name them and go on.
+            for s in &skipped {
+                eprintln!("warning: {}:{}: not an indicator: {}", path.display(), s.line, s.text);
+            }
+            if indicators.is_empty() {
+                anyhow::bail!("{}: no indicator found", path.display());
+            }
+            set.add_iocs(&path.display().to_string(), self.ioc_level, IocSet::new(indicators));
+        }
+        Ok((set, report))
     }
 }

@@ -53,6 +53,8 @@ impl Check {
             tags: Vec::new(),
             exclude_tags: Vec::new(),
             mapping: self.mapping,
+            iocs: Vec::new(),
+            ioc_level: mamoru_detect::Level::High,
         };
         let (_, report) = args.load()?;
         match self.format {
