@@ -129,7 +129,15 @@ impl RuleSet {
     fn detection(&self, event: &LogEvent, result: &EvaluationResult) -> Option<Detection> {
         let (rule, details) = match &result.body {
             ResultBody::Detection(body) => {
-                let details = body.matched_fields.iter().map(|m| (m.field.clone(), text(&m.value))).collect();
+                let mut details: Vec<(String, String)> =
+                    body.matched_fields.iter().map(|m| (m.field.clone(), text(&m.value))).collect();
+                // Keyword rules name no field; the line itself is what a person needs to see.
+                if details.iter().all(|(f, _)| f == "keyword")
+                    && let Some(message) = event.text("message")
+                {
+                    details.retain(|(f, _)| f != "keyword");
+                    details.push(("message".into(), message.into_owned()));
+                }
                 (rule_of(result)?, details)
             }
             ResultBody::Correlation(body) => {

@@ -12,6 +12,9 @@ use super::{Format, LogEvent};
 pub struct SyslogOptions {
     pub year: i16,
     pub time_zone: TimeZone,
+    /// A BSD line dated more than a day after this (usually "now") is from the year
+    /// before: December's lines read in January.
+    pub not_after: Option<Timestamp>,
 }
 
 const FACILITIES: [&str; 24] = [
@@ -144,7 +147,13 @@ fn bsd_time<'a>(s: &'a str, options: &SyslogOptions) -> Option<(Timestamp, &'a s
     };
     let month = i8::try_from(month + 1).ok()?;
     let date = civil::DateTime::new(options.year, month, day, h, m, sec, 0).ok()?;
-    let t = date.to_zoned(options.time_zone.clone()).ok()?.timestamp();
+    let mut t = date.to_zoned(options.time_zone.clone()).ok()?.timestamp();
+    if let Some(limit) = options.not_after
+        && t.as_second() > limit.as_second() + 86_400
+    {
+        let earlier = civil::DateTime::new(options.year - 1, month, day, h, m, sec, 0).ok()?;
+        t = earlier.to_zoned(options.time_zone.clone()).ok()?.timestamp();
+    }
     Some((t, s[15..].trim_start()))
 }
 
@@ -236,7 +245,16 @@ mod tests {
     use super::*;
 
     fn opts() -> SyslogOptions {
-        SyslogOptions { year: 2025, time_zone: TimeZone::get("Asia/Tokyo").unwrap() }
+        SyslogOptions { year: 2025, time_zone: TimeZone::get("Asia/Tokyo").unwrap(), not_after: None }
+    }
+
+    #[test]
+    fn december_lines_read_in_january_are_from_last_year() {
+        let options = SyslogOptions { year: 2026, not_after: Some("2026-01-05T00:00:00Z".parse().unwrap()), ..opts() };
+        let e = from_syslog_line("Dec 31 23:00:00 host app: bye", &options);
+        assert_eq!(e.timestamp.unwrap().to_string(), "2025-12-31T14:00:00Z");
+        let e = from_syslog_line("Jan  5 08:00:00 host app: hello", &options);
+        assert_eq!(e.timestamp.unwrap().to_string(), "2026-01-04T23:00:00Z");
     }
 
     #[test]

@@ -30,7 +30,13 @@ pub(crate) fn sigmahq() -> Option<&'static (RuleSet, LoadReport)> {
 }
 
 pub(crate) fn options() -> HuntOptions {
-    HuntOptions { syslog: SyslogOptions { year: 2025, time_zone: jiff::tz::TimeZone::get("Asia/Tokyo").unwrap() } }
+    HuntOptions {
+        syslog: SyslogOptions {
+            year: 2025,
+            time_zone: jiff::tz::TimeZone::get("Asia/Tokyo").unwrap(),
+            not_after: None,
+        },
+    }
 }
 
 pub(crate) fn scan(files: &[PathBuf], rules: &RuleSet) -> HuntResult {

@@ -65,7 +65,8 @@ impl Hunt {
         let time_zone =
             TimeZone::get(&self.syslog_tz).with_context(|| format!("unknown time zone {}", self.syslog_tz))?;
         let year = self.syslog_year.unwrap_or_else(|| jiff::Zoned::now().with_time_zone(time_zone.clone()).year());
-        let options = HuntOptions { syslog: SyslogOptions { year, time_zone } };
+        let not_after = self.syslog_year.is_none().then(jiff::Timestamp::now);
+        let options = HuntOptions { syslog: SyslogOptions { year, time_zone, not_after } };
 
         let (files, missing) = input_files(&self.paths);
         for w in &missing {
