@@ -63,6 +63,12 @@ pub enum Action {
     ManageOrganization,
     /// Decide on a vulnerability finding: mitigated, risk accepted, not applicable.
     DecideFindings,
+    /// Store a facility's logs as alerts (`mamoru ingest`, a log upload).
+    IngestLogs,
+    /// Acknowledge, escalate or re-open a detection alert.
+    TriageAlerts,
+    /// Mark a detection alert a false positive, which adds a suppression rule (or remove one).
+    SuppressAlerts,
 }
 
 impl Action {
@@ -84,8 +90,9 @@ impl Role {
         match self {
             Role::Admin => true,
             Role::Manager => !matches!(action, ManageUsers | ManageOrganization),
-            // Deciding that a vulnerability may stay is a manager's call, not staff's.
-            Role::Staff => matches!(action, ViewInventory | EditAsset | EditContacts),
+            // Deciding that a vulnerability may stay, or that a kind of alert is noise from now
+            // on, is a manager's call; staff look at alerts and pass them on.
+            Role::Staff => matches!(action, ViewInventory | EditAsset | EditContacts | TriageAlerts),
             Role::Auditor => matches!(action, ViewInventory | ViewAudit),
         }
     }
@@ -180,6 +187,17 @@ mod tests {
         assert!(!allowed(&g, Action::ImportInventory, Some(A)));
         assert!(!allowed(&g, Action::DeleteAsset, Some(A)));
         assert!(!allowed(&g, Action::ViewAudit, None));
+    }
+
+    #[test]
+    fn staff_triage_alerts_but_managers_suppress_them() {
+        assert!(allowed(&[at(Role::Staff, A)], Action::TriageAlerts, Some(A)));
+        assert!(!allowed(&[at(Role::Staff, A)], Action::TriageAlerts, Some(B)));
+        assert!(!allowed(&[org(Role::Staff)], Action::SuppressAlerts, Some(A)));
+        assert!(!allowed(&[org(Role::Staff)], Action::IngestLogs, Some(A)));
+        assert!(allowed(&[at(Role::Manager, A)], Action::SuppressAlerts, Some(A)));
+        assert!(allowed(&[at(Role::Manager, A)], Action::IngestLogs, Some(A)));
+        assert!(!allowed(&[org(Role::Auditor)], Action::TriageAlerts, Some(A)));
     }
 
     #[test]

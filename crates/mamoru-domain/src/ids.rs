@@ -58,3 +58,11 @@ id_type!(
     /// A vulnerability finding: one vulnerability on one asset.
     FindingId
 );
+id_type!(
+    /// A detection alert: detections of one rule on one computer, grouped.
+    AlertId
+);
+id_type!(
+    /// A suppression rule: detections it matches are counted, not alerted on.
+    SuppressionId
+);

@@ -11,6 +11,7 @@
 mod choice;
 
 pub mod access;
+pub mod alert;
 pub mod asset;
 pub mod backoff;
 pub mod contact;
@@ -24,11 +25,12 @@ pub mod values;
 pub mod vuln;
 
 pub use access::{Action, Grant, Role, Scope, Visible};
+pub use alert::{AlertLevel, AlertPolicy, AlertStatus, SmtpInput, SmtpSecurity, SmtpSettings};
 pub use asset::{Asset, AssetCategory, AssetDraft, AssetInput, REGISTER_FIELDS, RegisterEntry};
 pub use contact::{ChainRole, Contact, ContactDraft, ContactInput, Party, PartyDraft, PartyKind};
 pub use cpe::Cpe23;
 pub use facility::{Facility, FacilityDraft, FacilityInput, FacilityKind, Operator};
-pub use ids::{AssetId, ContactId, FacilityId, FindingId, OrgId, PartyId, TokenId, UserId};
+pub use ids::{AlertId, AssetId, ContactId, FacilityId, FindingId, OrgId, PartyId, SuppressionId, TokenId, UserId};
 pub use invalid::{Checker, Invalid, Problem};
 pub use prefecture::Prefecture;
 pub use vuln::{Assessment, Exposure, FindingStatus, Policy, Signals};
