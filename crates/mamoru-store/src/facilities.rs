@@ -58,7 +58,7 @@ impl Store {
         let before = get(&mut tx, org, id).await?;
         tx.execute("DELETE FROM facilities WHERE org_id = $1 AND id = $2".into(), args![org.get(), id.get()])
             .await
-            .map_err(|e| e.in_use_as(|| format!("facility {:?} (it still has assets)", before.draft.name)))?;
+            .map_err(|e| e.in_use_as(|| format!("facility {:?} (it still has assets or alerts)", before.draft.name)))?;
         let change = Change {
             action: "facility.delete",
             entity: "facility",

@@ -13,6 +13,9 @@
 #![deny(missing_docs)]
 
 mod advisories;
+mod alert_ingest;
+mod alert_notices;
+mod alerts;
 mod assets;
 mod audit;
 mod db;
@@ -23,6 +26,7 @@ mod import;
 mod imports;
 mod migrate;
 mod notifications;
+mod notify_settings;
 mod orgs;
 mod parties;
 mod rematch;
@@ -34,6 +38,9 @@ mod users;
 use std::path::{Path, PathBuf};
 
 pub use advisories::{AdvisoryRow, EpssRow, FeedBatch, FeedStatus, FeedWritten, KevRow};
+pub use alert_ingest::{Ingested, NewDetection};
+pub use alert_notices::{AlertMessage, Owed};
+pub use alerts::{Alert, AlertCounts, AlertQuery, NewSuppression, Suppression};
 pub use assets::{AssetListItem, AssetQuery, AssetSort, CategoryCount, NewAsset};
 pub use audit::{Actor, AuditEntry, AuditQuery};
 pub use db::Backend;
@@ -41,7 +48,8 @@ pub use error::{Error, Result};
 pub use findings::{Decision, Finding, FindingQuery, Matched, OpenCounts, Rematched};
 pub use import::ImportSummary;
 pub use migrate::latest_version;
-pub use notifications::{MAX_ATTEMPTS, Notification};
+pub use notifications::{Channel, MAX_ATTEMPTS, Notification};
+pub use notify_settings::NotificationSettings;
 pub use orgs::Organization;
 pub use parties::ChainEntry;
 pub use sessions::Session;

@@ -29,7 +29,8 @@ macro_rules! migration {
     };
 }
 
-const MIGRATIONS: &[Migration] = &[migration!(1, "0001_foundation"), migration!(2, "0002_vuln")];
+const MIGRATIONS: &[Migration] =
+    &[migration!(1, "0001_foundation"), migration!(2, "0002_vuln"), migration!(3, "0003_alerts")];
 
 /// The newest schema version this binary knows.
 pub fn latest_version() -> i64 {

@@ -30,9 +30,23 @@ pub struct Notification {
     pub attempts: i64,
     /// Why the last attempt failed.
     pub last_error: Option<String>,
+    /// When it was posted to the webhook.
+    pub posted_at: Option<Timestamp>,
+    /// When it was mailed.
+    pub mailed_at: Option<Timestamp>,
 }
 
-const COLUMNS: &str = "id, org_id, kind, subject, body, created_at, delivered_at, attempts, last_error";
+/// A way a message reaches people; each is delivered once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// Posted to the organisation's webhook.
+    Webhook,
+    /// Mailed by SMTP.
+    Mail,
+}
+
+const COLUMNS: &str =
+    "id, org_id, kind, subject, body, created_at, delivered_at, attempts, last_error, posted_at, mailed_at";
 
 /// Attempts after which a message is no longer retried (it stays listed with its error).
 pub const MAX_ATTEMPTS: i64 = 5;
@@ -67,6 +81,18 @@ impl Store {
         let sql = format!("SELECT {COLUMNS} FROM notifications WHERE org_id = $1 ORDER BY id DESC LIMIT $2");
         let rows = self.pool.conn().await?.fetch_all(sql.into(), args![org.get(), i64::from(limit)]).await?;
         rows.iter().map(from_row).collect()
+    }
+
+    /// Records that a message went out on one channel, so a retry of the other does not
+    /// send it twice.
+    pub async fn notification_sent_by(&self, id: i64, channel: Channel) -> Result<()> {
+        let sql = match channel {
+            Channel::Webhook => "UPDATE notifications SET posted_at = $1 WHERE id = $2",
+            Channel::Mail => "UPDATE notifications SET mailed_at = $1 WHERE id = $2",
+        };
+        let mut tx = self.pool.write().await?;
+        tx.execute(sql.into(), args![now(), id]).await?;
+        tx.commit().await
     }
 
     /// Records a delivery attempt: `Ok` delivered, `Err` why not.
@@ -104,5 +130,7 @@ fn from_row(r: &Row) -> Result<Notification> {
         delivered_at: parse_opt_ts(r.opt_text("delivered_at")?)?,
         attempts: r.int("attempts")?,
         last_error: r.opt_text("last_error")?,
+        posted_at: parse_opt_ts(r.opt_text("posted_at")?)?,
+        mailed_at: parse_opt_ts(r.opt_text("mailed_at")?)?,
     })
 }

@@ -1,6 +1,7 @@
 //! The store suite. Every test runs on SQLite, and on PostgreSQL when
 //! `MAMORU_TEST_POSTGRES_URL` names a server (the test script starts one; CI must).
 
+mod alerts;
 mod assets;
 mod audit;
 mod contacts;
