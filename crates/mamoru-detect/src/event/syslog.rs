@@ -136,7 +136,8 @@ fn find_block_end(s: &str) -> Option<usize> {
 
 /// `Mmm dd hh:mm:ss ` (day padded with a space or a zero).
 fn bsd_time<'a>(s: &'a str, options: &SyslogOptions) -> Option<(Timestamp, &'a str)> {
-    let head = s.get(..15)?;
+    // "Mmm dd hh:mm:ss" is ASCII; checking it first keeps the slicing below on char boundaries.
+    let head = s.get(..15).filter(|h| h.is_ascii())?;
     let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         .iter()
         .position(|m| head.starts_with(m))?;
@@ -255,6 +256,14 @@ mod tests {
         assert_eq!(e.timestamp.unwrap().to_string(), "2025-12-31T14:00:00Z");
         let e = from_syslog_line("Jan  5 08:00:00 host app: hello", &options);
         assert_eq!(e.timestamp.unwrap().to_string(), "2026-01-04T23:00:00Z");
+    }
+
+    #[test]
+    fn a_date_with_a_multibyte_character_is_not_a_date() {
+        // Found by the `events` fuzz target: this slice of the date once split a character.
+        let e = from_syslog_line("<13>Dec \u{fffd}1 r3:59:59", &opts());
+        assert_eq!(e.timestamp, None);
+        assert_eq!(e.fields["message"], "Dec \u{fffd}1 r3:59:59");
     }
 
     #[test]
