@@ -50,6 +50,9 @@ pub enum Error {
     /// Feeds could not be read (a folder that cannot be listed).
     #[error("{0}")]
     Feed(String),
+    /// Files could not be read or written (the demo's rules in a temporary folder).
+    #[error("{0}")]
+    Files(String),
     /// The store failed.
     #[error(transparent)]
     Store(mamoru_store::Error),

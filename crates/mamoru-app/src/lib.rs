@@ -11,9 +11,11 @@
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod detect;
 mod error;
 pub mod import;
 pub mod inventory;
+pub mod mail;
 pub mod notify;
 mod principal;
 pub mod users;

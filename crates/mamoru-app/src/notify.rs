@@ -1,15 +1,16 @@
 //! Alerts that reach a person: messages are written to the store's outbox when something
-//! needs attention (a known-exploited vulnerability newly found on an asset) and delivered to
-//! the organisation's webhook. The body carries a `text` key, which Slack, Mattermost,
-//! Rocket.Chat and most chat bridges show as the message.
+//! needs attention (a known-exploited vulnerability newly found on an asset, a new detection
+//! alert) and delivered to the organisation's webhook and by mail (see [`crate::mail`]). The
+//! body carries a `text` key, which Slack, Mattermost, Rocket.Chat and most chat bridges show
+//! as the message, and which is the text of the mail.
 //!
-//! Mail is not offered yet; a message without a webhook stays in the outbox, listed on the
-//! dashboard.
+//! Each channel is delivered once: when the mail fails and is retried, the webhook is not
+//! posted again. A message for an organisation with neither channel stays in the outbox.
 
 use std::time::Duration;
 
 use mamoru_domain::{FindingStatus, OrgId};
-use mamoru_store::{FindingQuery, Rematched};
+use mamoru_store::{Channel, FindingQuery, Notification, Rematched};
 use serde_json::json;
 
 use crate::App;
@@ -21,12 +22,14 @@ pub const KIND_KEV: &str = "vuln.kev";
 /// What a delivery round did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Delivered {
-    /// Messages posted.
+    /// Messages delivered on every channel the organisation has.
     pub sent: usize,
-    /// Messages whose post failed (retried next round, up to a limit).
+    /// Messages whose post or mail failed (retried next round, up to a limit).
     pub failed: usize,
-    /// Messages for organisations with no webhook.
+    /// Messages for organisations with neither a webhook nor a mail server.
     pub held: usize,
+    /// Mails sent (a message counts once in `sent` however many channels it took).
+    pub mailed: usize,
 }
 
 /// Chooses rustls's ring provider for every HTTPS client in the process; call it before
@@ -126,28 +129,46 @@ impl App {
         Ok(())
     }
 
-    /// Posts every pending message to its organisation's webhook.
+    /// Turns alerts that owe a message into messages (within each organisation's hourly
+    /// limit), then delivers every pending message to its organisation's webhook and mail
+    /// server. `mamoru serve` runs this every minute.
     pub async fn deliver_notifications(&self) -> Result<Delivered> {
+        self.queue_alert_messages().await?;
         let pending = self.store.pending_notifications().await?;
         let mut done = Delivered::default();
-        if pending.is_empty() {
-            return Ok(done);
-        }
-        let client = http_client(Duration::from_secs(10))?;
+        let mut client = None;
         for n in pending {
-            let Some(url) = self.store.org(n.org).await?.webhook_url else {
+            let org = self.store.org(n.org).await?;
+            let settings = self.store.notification_settings(n.org).await?;
+            if org.webhook_url.is_none() && settings.smtp.is_none() {
                 done.held += 1;
                 continue;
-            };
-            let outcome = client
-                .post(&url)
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(n.body.clone())
-                .send()
-                .await
-                .and_then(reqwest::Response::error_for_status)
-                .map(|_| ())
-                .map_err(|e| e.to_string());
+            }
+            let mut errors = Vec::new();
+            if let Some(url) = org.webhook_url.as_deref().filter(|_| n.posted_at.is_none()) {
+                let client = match &client {
+                    Some(c) => c,
+                    None => client.insert(http_client(Duration::from_secs(10))?),
+                };
+                match post(client, url, &n).await {
+                    Ok(()) => self.store.notification_sent_by(n.id, Channel::Webhook).await?,
+                    Err(e) => errors.push(format!("webhook: {e}")),
+                }
+            }
+            if let Some(smtp) = settings.smtp.as_ref().filter(|_| n.mailed_at.is_none()) {
+                let text = serde_json::from_str::<serde_json::Value>(&n.body)
+                    .ok()
+                    .and_then(|b| b["text"].as_str().map(str::to_owned))
+                    .unwrap_or_else(|| n.body.clone());
+                match crate::mail::send(smtp, settings.smtp_password.as_deref(), &n.subject, &text).await {
+                    Ok(()) => {
+                        done.mailed += 1;
+                        self.store.notification_sent_by(n.id, Channel::Mail).await?
+                    }
+                    Err(e) => errors.push(format!("mail: {e}")),
+                }
+            }
+            let outcome = if errors.is_empty() { Ok(()) } else { Err(errors.join("; ")) };
             if outcome.is_ok() {
                 done.sent += 1
             } else {
@@ -157,4 +178,16 @@ impl App {
         }
         Ok(done)
     }
+}
+
+async fn post(client: &reqwest::Client, url: &str, n: &Notification) -> Result<(), String> {
+    client
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(n.body.clone())
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }

@@ -1,6 +1,10 @@
-//! The application's outbound calls against a real HTTP server on a free port: alerts posted
-//! to a webhook, and feeds downloaded by `fetch` from a stand-in for NVD, CISA and MyJVN.
+//! The application's outbound calls against real servers on free ports: alerts posted to a
+//! webhook and mailed to a local SMTP server, feeds downloaded by `fetch` from a stand-in for
+//! NVD, CISA and MyJVN; and detections stored as alerts and triaged.
 
 mod alerts;
+mod detect;
 mod fetch;
 mod http;
+mod mail;
+mod smtp;

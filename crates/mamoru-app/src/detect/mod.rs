@@ -1,0 +1,72 @@
+//! Detection alerts: the `mamoru-detect` engine's detections stored per facility as alerts
+//! (grouped, so a burst is one alert), triaged by people (acknowledged, escalated, false
+//! positive with a suppression rule, re-opened), counted for the dashboard, and told to
+//! people as messages under an hourly limit.
+
+mod ingest;
+mod notices;
+mod panel;
+mod triage;
+
+use jiff::Timestamp;
+use mamoru_detect::event::SyslogOptions;
+use mamoru_detect::hunt::HuntOptions;
+use mamoru_detect::{Detection, Level, RuleInfo};
+use mamoru_domain::AlertLevel;
+use mamoru_store::NewDetection;
+
+pub use ingest::IngestSummary;
+pub use notices::{KIND_ALERT, KIND_DIGEST};
+pub use panel::AlertPanel;
+pub use triage::FalsePositive;
+
+/// At most this many matched fields are kept as an alert's sample, each value cut to
+/// [`MAX_DETAIL_CHARS`]: a script block can be megabytes, and the sample is for a person.
+const MAX_DETAILS: usize = 16;
+const MAX_DETAIL_CHARS: usize = 1000;
+
+/// Scan options for logs read now: BSD syslog lines without a year are of this year in
+/// Japan's time (December's lines read in January of the year before).
+pub fn hunt_options() -> HuntOptions {
+    let tokyo =
+        jiff::tz::TimeZone::get("Asia/Tokyo").unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(9)));
+    let now = Timestamp::now();
+    HuntOptions {
+        syslog: SyslogOptions { year: now.to_zoned(tokyo.clone()).year(), time_zone: tokyo, not_after: Some(now) },
+    }
+}
+
+/// The alert level of a rule level.
+pub fn alert_level(level: Level) -> AlertLevel {
+    AlertLevel::from_code(level.as_str()).unwrap_or(AlertLevel::Informational)
+}
+
+/// A detection in the store's shape; `now` stands in for an event without a time. `None`
+/// when the detection names a rule the set does not have.
+pub(crate) fn to_new(rules: &[RuleInfo], d: &Detection, now: Timestamp) -> Option<NewDetection> {
+    let rule = rules.get(d.rule)?;
+    let details = d
+        .details
+        .iter()
+        .take(MAX_DETAILS)
+        .map(|(k, v)| (k.clone(), v.chars().take(MAX_DETAIL_CHARS).collect()))
+        .collect();
+    Some(NewDetection {
+        rule_id: rule.id.clone().unwrap_or_else(|| rule.title.clone()),
+        rule_title: rule.title.clone(),
+        level: alert_level(rule.level),
+        rule_file: rule.file.clone(),
+        tags: rule.tags.clone(),
+        computer: d.computer.clone(),
+        channel: d.channel.clone(),
+        event_id: d.event_id,
+        at: d.timestamp.unwrap_or(now),
+        details,
+        origin: d.origin.as_deref().map(str::to_owned),
+    })
+}
+
+/// A time as people in Japan read it, with the offset written out.
+pub(crate) fn tokyo(t: Timestamp) -> String {
+    t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(9))).strftime("%Y-%m-%d %H:%M:%S %:z").to_string()
+}
