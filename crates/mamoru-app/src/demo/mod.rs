@@ -1,11 +1,13 @@
 //! The demo organisation: a 400-bed hospital, a 19-bed clinic and a visiting-nurse station,
 //! with a realistic register (an old FortiOS on the VPN appliance, Windows 10 PCs past their
-//! support end, remote-maintenance lines) and a contact chain, so every screen has
-//! something true-to-life to show.
+//! support end, remote-maintenance lines), a contact chain, and detection alerts from our own
+//! rules and sample logs, so every screen has something true-to-life to show.
 //!
 //! Addresses use the documentation ranges (203.0.113.0/24, 192.0.2.0/24), e-mail addresses
 //! `example.jp`, and invented phone numbers in the unassigned `06-0000` block, except for
 //! the public switchboards of MHLW and the police consultation line.
+
+mod alerts;
 
 use mamoru_domain::access::{Grant, Role, Scope};
 use mamoru_domain::contact::{ContactDraft, ContactInput, PartyDraft};
@@ -247,6 +249,9 @@ impl Seeder<'_> {
         let (batch, _) = crate::vuln::batch_of(std::path::Path::new("demo-advisories.json"), feed);
         store.write_feed(&batch, &self.actor).await?;
         self.app.rematch(self.org, None, &self.actor).await?;
+
+        // Alerts from the demo's own rules and logs, so the alert pages have something to show.
+        alerts::seed(self.app, self.org, hospital, clinic, &self.actor).await?;
         Ok(())
     }
 
