@@ -15,8 +15,9 @@ use clap::{Parser, Subcommand};
 use crate::data::DataArgs;
 
 /// Mamoru (守る): security operations for Japanese hospitals, clinics and visiting-nurse
-/// stations — the asset register and contact chain, vulnerabilities matched to it, accounts
-/// and audit log, in one binary.
+/// stations — the asset register and contact chain, vulnerabilities matched to it, Sigma
+/// detection over event logs and syslog with alerts per facility, accounts and audit log, in
+/// one binary.
 ///
 /// Exit codes: 0 success, 1 refused input (e.g. a register file with bad rows), 2 error.
 #[derive(Debug, Parser)]
@@ -43,6 +44,8 @@ enum Command {
     Hunt(detect::hunt::Hunt),
     #[command(subcommand)]
     Rules(detect::rules::RulesCommand),
+    Ingest(detect::ingest::Ingest),
+    Alerts(detect::alerts::Alerts),
 }
 
 /// Runs the chosen subcommand.
@@ -57,6 +60,8 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Vuln(c) => c.run(&cli.data).await,
         Command::Hunt(c) => c.run(),
         Command::Rules(c) => c.run(),
+        Command::Ingest(c) => c.run(&cli.data).await,
+        Command::Alerts(c) => c.run(&cli.data).await,
     }
 }
 

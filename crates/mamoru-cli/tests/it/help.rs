@@ -18,6 +18,10 @@ fn every_command_documents_itself() {
         vec!["vuln", "status", "--help"],
         vec!["vuln", "match", "--help"],
         vec!["vuln", "fetch", "--help"],
+        vec!["ingest", "--help"],
+        vec!["alerts", "--help"],
+        vec!["org", "smtp", "--help"],
+        vec!["org", "alerts", "--help"],
     ] {
         let out = mamoru().args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");

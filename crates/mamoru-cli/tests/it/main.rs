@@ -2,6 +2,7 @@
 
 mod demo;
 mod help;
+mod ingest;
 mod inventory;
 mod support;
 mod tidy;

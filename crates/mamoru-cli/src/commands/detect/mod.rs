@@ -1,6 +1,8 @@
 //! Detection commands: `rules check` and `hunt` (no database), `ingest` (stores alerts).
 
+pub(crate) mod alerts;
 pub(crate) mod hunt;
+pub(crate) mod ingest;
 pub(crate) mod rules;
 mod timeline;
 
