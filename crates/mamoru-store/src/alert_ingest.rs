@@ -92,7 +92,7 @@ impl Store {
         }
         let earliest = groups.values().flatten().map(|d| d.at).min();
         let mut open = match earliest {
-            Some(t) => open_alerts(&mut tx, org, groups.keys(), t - policy.window).await?,
+            Some(t) => open_alerts(&mut tx, org, groups.keys(), before(t, policy.window)).await?,
             None => HashMap::new(),
         };
         let mut out = Ingested::default();
@@ -104,7 +104,8 @@ impl Store {
             let alerts = open.entry(key.clone()).or_default();
             for run in runs(&batch, policy.window) {
                 let (first, last) = (run[0].at, run[run.len() - 1].at);
-                let near = |a: &&mut Open| a.first - policy.window <= last && first <= a.last + policy.window;
+                let near =
+                    |a: &&mut Open| before(a.first, policy.window) <= last && first <= after(a.last, policy.window);
                 match alerts.iter_mut().find(near) {
                     Some(a) => {
                         a.first = a.first.min(first);
@@ -187,7 +188,7 @@ fn runs<'a, 'b>(batch: &'b [&'a NewDetection], window: SignedDuration) -> Vec<&'
     let mut out = Vec::new();
     let mut start = 0;
     for i in 1..batch.len() {
-        if batch[i].at - window > batch[i - 1].at {
+        if before(batch[i].at, window) > batch[i - 1].at {
             out.push(&batch[start..i]);
             start = i;
         }
@@ -196,6 +197,17 @@ fn runs<'a, 'b>(batch: &'b [&'a NewDetection], window: SignedDuration) -> Vec<&'
         out.push(&batch[start..]);
     }
     out
+}
+
+/// `t - window`, or the earliest time there is: event times come from logs, and a forged one
+/// at the edge of the calendar must not stop the ingest.
+fn before(t: Timestamp, window: SignedDuration) -> Timestamp {
+    t.checked_sub(window).unwrap_or(Timestamp::MIN)
+}
+
+/// `t + window`, or the latest time there is.
+fn after(t: Timestamp, window: SignedDuration) -> Timestamp {
+    t.checked_add(window).unwrap_or(Timestamp::MAX)
 }
 
 fn silences(s: &Suppression, d: &NewDetection) -> bool {
@@ -318,6 +330,14 @@ mod tests {
         let lens: Vec<usize> = runs(&refs, SignedDuration::from_hours(24)).iter().map(|r| r.len()).collect();
         assert_eq!(lens, [3, 1]);
         assert!(runs(&[], SignedDuration::from_hours(1)).is_empty());
+    }
+
+    #[test]
+    fn times_at_the_edge_of_the_calendar_do_not_panic() {
+        let edge = [NewDetection { at: Timestamp::MIN, ..at(0) }, NewDetection { at: Timestamp::MAX, ..at(0) }];
+        let refs: Vec<&NewDetection> = edge.iter().collect();
+        assert_eq!(runs(&refs, SignedDuration::from_hours(24)).len(), 2);
+        assert_eq!(after(Timestamp::MAX, SignedDuration::from_hours(1)), Timestamp::MAX);
     }
 
     #[test]
