@@ -38,6 +38,20 @@ impl Principal {
         }
     }
 
+    /// Mamoru itself acting for `org` (the demo, live log receivers): an administrator,
+    /// recorded in the audit log as `system`.
+    pub fn system(org: OrgId) -> Self {
+        let actor = Actor::system();
+        Principal {
+            user_id: None,
+            display_name: actor.name.clone(),
+            name: actor.name,
+            org,
+            grants: vec![Grant { role: Role::Admin, scope: Scope::Organization }],
+            origin: actor.origin,
+        }
+    }
+
     /// The audit-log actor.
     pub fn actor(&self) -> Actor {
         Actor { user_id: self.user_id, name: self.name.clone(), origin: self.origin.clone() }

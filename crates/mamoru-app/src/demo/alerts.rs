@@ -7,9 +7,8 @@ use std::path::PathBuf;
 use jiff::{SignedDuration, Timestamp};
 use mamoru_detect::event::{SyslogOptions, from_json_line, from_syslog_line};
 use mamoru_detect::{Detection, LoadOptions, LogEvent, Mapping, RuleSet};
-use mamoru_domain::access::{Grant, Role, Scope};
 use mamoru_domain::{FacilityId, OrgId};
-use mamoru_store::{Actor, AlertQuery};
+use mamoru_store::AlertQuery;
 
 use crate::detect::FalsePositive;
 use crate::error::{Error, Result};
@@ -27,16 +26,9 @@ const HOSPITAL_SECURITY: &str = include_str!("detect/logs/hospital-security.json
 const CLINIC_SECURITY: &str = include_str!("detect/logs/clinic-security.jsonl");
 
 /// Reads the demo logs into alerts of the hospital and the clinic, and triages a few.
-pub(super) async fn seed(app: &App, org: OrgId, hospital: FacilityId, clinic: FacilityId, actor: &Actor) -> Result<()> {
+pub(super) async fn seed(app: &App, org: OrgId, hospital: FacilityId, clinic: FacilityId) -> Result<()> {
     let rules = rule_set()?;
-    let p = Principal {
-        user_id: None,
-        name: actor.name.clone(),
-        display_name: actor.name.clone(),
-        org,
-        grants: vec![Grant { role: Role::Admin, scope: Scope::Organization }],
-        origin: actor.origin.clone(),
-    };
+    let p = Principal::system(org);
     let files = [
         (hospital, "hospital-fortigate.log", HOSPITAL_FORTIGATE),
         (hospital, "hospital-security.jsonl", HOSPITAL_SECURITY),

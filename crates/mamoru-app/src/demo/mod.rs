@@ -251,7 +251,7 @@ impl Seeder<'_> {
         self.app.rematch(self.org, None, &self.actor).await?;
 
         // Alerts from the demo's own rules and logs, so the alert pages have something to show.
-        alerts::seed(self.app, self.org, hospital, clinic, &self.actor).await?;
+        alerts::seed(self.app, self.org, hospital, clinic).await?;
         Ok(())
     }
 

@@ -60,13 +60,37 @@ pub(crate) fn to_new(rules: &[RuleInfo], d: &Detection, now: Timestamp) -> Optio
         computer: d.computer.clone(),
         channel: d.channel.clone(),
         event_id: d.event_id,
-        at: d.timestamp.unwrap_or(now),
+        at: d.timestamp.filter(|t| plausible(*t, now)).unwrap_or(now),
         details,
         origin: d.origin.as_deref().map(str::to_owned),
     })
 }
 
+/// Whether an event time could have been written by a clock: from 1601 (where Windows
+/// times start) to a day ahead of ours. Others (forged or damaged) are replaced by the time
+/// the event was read, so they neither sort first forever nor break the stored format.
+fn plausible(t: Timestamp, now: Timestamp) -> bool {
+    let earliest = Timestamp::from_second(-11_644_473_600).unwrap_or(Timestamp::UNIX_EPOCH);
+    t >= earliest && t <= now.checked_add(jiff::SignedDuration::from_hours(24)).unwrap_or(Timestamp::MAX)
+}
+
 /// A time as people in Japan read it, with the offset written out.
 pub(crate) fn tokyo(t: Timestamp) -> String {
     t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(9))).strftime("%Y-%m-%d %H:%M:%S %:z").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::Timestamp;
+
+    use super::plausible;
+
+    #[test]
+    fn impossible_event_times_are_not_kept() {
+        let now: Timestamp = "2026-11-25T00:00:00Z".parse().unwrap();
+        assert!(plausible("2016-09-20T01:02:03Z".parse().unwrap(), now));
+        assert!(plausible("1601-01-01T00:00:00Z".parse().unwrap(), now));
+        assert!(!plausible(Timestamp::MIN, now));
+        assert!(!plausible("2026-11-27T00:00:00Z".parse().unwrap(), now));
+    }
 }
