@@ -135,9 +135,10 @@ async fn next_frame(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option
     if head.is_empty() {
         return Ok(None);
     }
-    // Octet counting starts with a length in digits and a space, never with '<'.
+    // Octet counting is a length, a space and a message that starts with its `<PRI>`; a
+    // plain line may also start with digits ("2016 Jun 16 ..."), never with that pattern.
     let digits = head.iter().take_while(|b| b.is_ascii_digit()).count();
-    if digits > 0 && digits < 7 && head.get(digits) == Some(&b' ') {
+    if digits > 0 && digits < 7 && head.get(digits) == Some(&b' ') && head.get(digits + 1) == Some(&b'<') {
         let len: usize = std::str::from_utf8(&head[..digits]).unwrap_or("0").parse().unwrap_or(0);
         reader.consume(digits + 1);
         let mut msg = vec![0u8; len.min(MAX_MESSAGE)];

@@ -64,8 +64,10 @@ pub fn from_syslog_line(line: &str, options: &SyslogOptions) -> LogEvent {
     }
     let pairs = key_values(rest);
     if pairs.len() >= 2 {
-        for (k, v) in &pairs {
-            out.entry(k.to_string()).or_insert_with(|| Value::String(v.clone()));
+        for (k, v) in pairs {
+            if !out.contains_key(k) {
+                out.insert(k.to_string(), Value::String(v));
+            }
         }
         if timestamp.is_none() {
             timestamp = kv_time(&out, options);
