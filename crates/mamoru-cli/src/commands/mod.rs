@@ -3,6 +3,7 @@
 mod demo;
 mod detect;
 mod inventory;
+mod live;
 mod org;
 mod serve;
 mod user;

@@ -10,10 +10,14 @@ use mamoru_server::{AppState, ServerConfig};
 
 use crate::data::{DEFAULT_DIR, DataArgs};
 
-/// Serve the web UI and the REST API.
+/// Serve the web UI and the REST API, and optionally detect on live logs.
 ///
 /// Prints `listening on http://ADDR/` on stdout once the port is bound (with `--listen
 /// 127.0.0.1:0` the system picks a free port). Stops cleanly on Ctrl-C or SIGTERM.
+///
+/// With `--syslog ADDR` and/or `--watch DIR` (and `--detect-rules DIR --detect-facility
+/// NAME`), logs that arrive are run through the Sigma rules and stored as alerts; the lines
+/// after the address say where syslog is received (`syslog on udp and tcp ADDR`).
 #[derive(Debug, Args)]
 pub(crate) struct Serve {
     /// Address to listen on.
@@ -26,6 +30,8 @@ pub(crate) struct Serve {
     /// Largest register file accepted for import, in MiB.
     #[arg(long, default_value_t = 10, value_name = "MIB")]
     max_upload_mib: usize,
+    #[command(flatten)]
+    live: super::live::LiveArgs,
 }
 
 /// When cookies are marked Secure.
@@ -41,7 +47,14 @@ impl Serve {
         let app = data.open(DEFAULT_DIR).await?;
         let listener = bind(&self.listen).await?;
         let config = server_config(&listener, self.cookie_secure, self.max_upload_mib)?;
-        serve(app, listener, config, None).await
+        // The watched folder's state file lives beside the SQLite database, if there is one.
+        let dir = match (&data.data_dir, &data.database_url) {
+            (_, Some(_)) => None,
+            (Some(d), None) => Some(d.clone()),
+            (None, None) => Some(std::path::PathBuf::from(DEFAULT_DIR)),
+        };
+        let live = self.live.start(&app, dir.as_deref()).await?;
+        serve(app, listener, config, (!live.is_empty()).then(|| live.join("\n"))).await
     }
 }
 

@@ -15,7 +15,7 @@ fn shared(rel: &str) -> PathBuf {
 }
 
 /// An HTTP server on a free port that answers 200 to every request and keeps POST bodies.
-fn webhook() -> (String, Arc<Mutex<Vec<Value>>>) {
+pub(crate) fn webhook() -> (String, Arc<Mutex<Vec<Value>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     let bodies = Arc::new(Mutex::new(Vec::new()));

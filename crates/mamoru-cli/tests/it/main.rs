@@ -4,6 +4,7 @@ mod demo;
 mod help;
 mod ingest;
 mod inventory;
+mod live;
 mod support;
 mod tidy;
 mod user;
