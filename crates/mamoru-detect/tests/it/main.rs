@@ -2,4 +2,8 @@
 //! where that folder is missing).
 
 mod regression;
+mod spec_conditions;
+mod spec_encodings;
+mod spec_modifiers;
+mod spec_support;
 mod support;
