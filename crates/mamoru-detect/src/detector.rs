@@ -81,12 +81,21 @@ impl RuleSet {
         let Some(engine) = &self.correlation else { return Vec::new() };
         let ts = pending.timestamp.map_or(0, |t| t.as_second());
         let view = pending.event.view(&[]);
+        let mut results = pending.results;
+        for r in &mut results {
+            if r.header.rule_id.is_none()
+                && let Some(index) = rule_of(r)
+            {
+                r.header.rule_id = Some(crate::rules::anonymous_id(index));
+            }
+        }
         let out = {
             let mut engine = engine.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            engine.process_with_detections(&view, pending.results, ts)
+            engine.process_with_detections(&view, results, ts)
         };
         out.iter()
             .filter_map(|r| self.detection(&pending.event, r))
+            .filter(|d| !self.hidden.get(d.rule).copied().unwrap_or(false))
             .map(|mut d| {
                 d.origin = pending.origin.clone();
                 d

@@ -105,6 +105,8 @@ pub struct RuleSet {
     pub(crate) correlation: Option<crate::detector::SharedCorrelation>,
     /// Rules a correlation refers to, by index.
     pub(crate) correlated: Vec<bool>,
+    /// Rules and correlations whose hits only feed correlations (`generate: false`), by index.
+    pub(crate) hidden: Vec<bool>,
     /// IOC lists, each shown as one rule (its index in `rules`).
     pub(crate) iocs: Vec<(usize, crate::ioc::IocSet)>,
 }
@@ -182,7 +184,8 @@ impl RuleSet {
         }
 
         let mut correlated = vec![false; rules.len()];
-        let correlation = correlations(&parsed.correlations, &all_rules, &mut rules, &mut correlated, &mut failures);
+        let (correlation, hidden) =
+            correlations(&parsed.correlations, &all_rules, &mut rules, &mut correlated, &mut failures);
         report.correlations =
             parsed.correlations.len() - failures.iter().filter(|f| f.reason.starts_with("correlation: ")).count();
 
@@ -194,7 +197,7 @@ impl RuleSet {
         failures.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
         report.failed = failures;
         let correlation = correlation.map(std::sync::Mutex::new);
-        let set = RuleSet { mapping, rules, by_source, unmapped, correlation, correlated, iocs: Vec::new() };
+        let set = RuleSet { mapping, rules, by_source, unmapped, correlation, correlated, hidden, iocs: Vec::new() };
         (set, report)
     }
 
@@ -279,35 +282,81 @@ fn info(rule: &SigmaRule, origin: &load::Origin, key: &LogSourceKey, correlation
     }
 }
 
-/// Builds the correlation engine: the rules correlations name, then the correlations.
+/// Builds the correlation engine: the rules correlations name, then the correlations. Also
+/// says which of them are hidden: a rule or correlation that correlations refer to is shown
+/// on its own only if one of them says `generate: true` (Sigma's default is false, and the
+/// inner correlations of a chain are not results either).
 fn correlations(
     parsed: &[(rsigma_parser::CorrelationRule, load::Origin)],
     all_rules: &[SigmaRule],
     rules: &mut Vec<RuleInfo>,
     correlated: &mut [bool],
     failures: &mut Vec<RuleFailure>,
-) -> Option<CorrelationEngine> {
+) -> (Option<CorrelationEngine>, Vec<bool>) {
+    let mut hidden = vec![false; rules.len()];
     if parsed.is_empty() {
-        return None;
+        return (None, hidden);
     }
+    let shown = |id: Option<&str>, name: Option<&str>| {
+        let refers = |c: &&rsigma_parser::CorrelationRule| {
+            c.rules.iter().any(|r| Some(r.as_str()) == id || Some(r.as_str()) == name)
+        };
+        let mut referring = parsed.iter().map(|(c, _)| c).filter(refers).peekable();
+        referring.peek().is_none() || referring.any(|c| c.generate)
+    };
     let mut engine = CorrelationEngine::new(CorrelationConfig::default());
     for rule in all_rules {
-        if engine.add_rule(rule).is_ok() {
-            correlated[rule_index(rule)] = true;
+        let index = rule_index(rule);
+        // rsigma-eval finds a hit's correlations through the rule's id; a rule referred to by
+        // name alone gets one (RuleSet::correlate puts the same id on its hits).
+        let mut with_id = rule.clone();
+        with_id.id.get_or_insert_with(|| anonymous_id(index));
+        if engine.add_rule(&with_id).is_ok() {
+            correlated[index] = true;
+            hidden[index] = !shown(rule.id.as_deref(), rule.name.as_deref());
         }
     }
-    for (corr, origin) in parsed {
-        match engine.add_correlation(corr) {
+    for (n, (corr, origin)) in parsed.iter().enumerate() {
+        let mut compiled = corr.clone();
+        // A chain follows a fired correlation through its id as well.
+        compiled.id.get_or_insert_with(|| format!("mamoru-correlation-{n}"));
+        all_rules_by_default(&mut compiled, origin);
+        match engine.add_correlation(&compiled) {
             Ok(()) => {
                 let key = LogSourceKey::default();
                 let mut meta = info_for_correlation(corr, origin, &key);
                 meta.correlation = true;
                 rules.push(meta);
+                hidden.push(!shown(corr.id.as_deref(), corr.name.as_deref()));
             }
             Err(e) => failures.push(origin.failure(&format!("correlation: {e}"))),
         }
     }
-    Some(engine)
+    (Some(engine), hidden)
+}
+
+/// The id the correlation engine knows a rule without one by.
+pub(crate) fn anonymous_id(index: usize) -> String {
+    format!("mamoru-rule-{index}")
+}
+
+/// A temporal correlation without `condition` needs every rule it names ("All events defined
+/// by the rules referred by the rule field must occur"); rsigma-eval 0.23 reads it as one.
+fn all_rules_by_default(corr: &mut rsigma_parser::CorrelationRule, origin: &load::Origin) {
+    use rsigma_parser::{ConditionOperator, CorrelationCondition, CorrelationType};
+    if !matches!(corr.correlation_type, CorrelationType::Temporal | CorrelationType::TemporalOrdered) {
+        return;
+    }
+    // Only a document of its own can tell a written `gte: 1` from a missing condition.
+    let Ok(doc) = yaml_serde::from_str::<yaml_serde::Value>(&origin.text) else { return };
+    if doc.get("correlation").is_some_and(|c| c.get("condition").is_none()) {
+        let all = u64::try_from(corr.rules.len()).unwrap_or(u64::MAX);
+        corr.condition = CorrelationCondition::Threshold {
+            predicates: vec![(ConditionOperator::Gte, all)],
+            field: None,
+            percentile: None,
+        };
+    }
 }
 
 fn info_for_correlation(corr: &rsigma_parser::CorrelationRule, origin: &load::Origin, key: &LogSourceKey) -> RuleInfo {
