@@ -40,6 +40,7 @@ pub fn from_evtx_json(record: Value) -> Result<LogEvent, EvtxError> {
     if !has_system {
         return Err(EvtxError::NoSystem);
     }
+    trim_padding(&mut out);
     let timestamp = out.get("TimeCreated_SystemTime").and_then(Value::as_str).and_then(|s| s.parse::<Timestamp>().ok());
     Ok(LogEvent::new(out, timestamp, Format::Evtx))
 }
@@ -61,6 +62,20 @@ fn flatten_system(system: Map<String, Value>, out: &mut Map<String, Value>) {
             other => {
                 out.insert(key, other);
             }
+        }
+    }
+}
+
+/// Fields Windows pads to a fixed width with spaces ("NtLmSsp ", "Advapi  ") while Sigma
+/// rules name them bare (`LogonProcessName: 'NtLmSsp'`). Only these are trimmed: elsewhere a
+/// trailing space is content (`CommandLine|endswith: ' '`).
+const PADDED: &[&str] = &["LogonProcessName"];
+
+/// Undoes Windows' padding of fixed-width names.
+pub(super) fn trim_padding(out: &mut Map<String, Value>) {
+    for name in PADDED {
+        if let Some(Value::String(s)) = out.get_mut(*name) {
+            s.truncate(s.trim_end().len());
         }
     }
 }
@@ -138,6 +153,15 @@ mod tests {
         let e = from_evtx_json(record).unwrap();
         assert_eq!(e.fields["ThreatName"], "EICAR");
         assert_eq!(e.fields["Threat Name"], "EICAR");
+    }
+
+    #[test]
+    fn padded_logon_process_names_are_trimmed_and_other_values_kept() {
+        let record = json!({"Event": {"System": {"EventID": 4624, "Channel": "Security"},
+            "EventData": {"LogonProcessName": "NtLmSsp ", "CommandLine": "net use x: pass "}}});
+        let e = from_evtx_json(record).unwrap();
+        assert_eq!(e.fields["LogonProcessName"], "NtLmSsp");
+        assert!(e.fields["CommandLine"].as_str().unwrap().ends_with(' '));
     }
 
     #[test]

@@ -64,6 +64,7 @@ fn from_winlogbeat(mut winlog: Map<String, Value>, doc: &Map<String, Value>) -> 
         };
         out.insert("EventID".to_string(), id);
     }
+    super::evtx::trim_padding(&mut out);
     let timestamp = doc.get("@timestamp").and_then(Value::as_str).and_then(parse_time);
     if let Some(t) = timestamp {
         out.insert("TimeCreated_SystemTime".to_string(), Value::String(t.to_string()));
