@@ -2,6 +2,7 @@
 //! where that folder is missing).
 
 mod correlation;
+mod crosscheck;
 mod fuzzing;
 mod regression;
 mod spec_conditions;
