@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use evtx::{EvtxChunkData, EvtxParser, ParserSettings};
+use evtx::{EvtxChunkData, EvtxFileHeader, EvtxParser, ParserSettings};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -176,10 +176,21 @@ fn units_of(path: &Path) -> Box<dyn Iterator<Item = Unit> + Send> {
         return match EvtxParser::from_path(path) {
             Ok(parser) => {
                 let name = file.clone();
-                Box::new(parser.into_chunks().enumerate().map(move |(i, chunk)| match chunk {
-                    Ok(data) => Unit::Chunk { file: name.clone(), number: i + 1, data: Box::new(data) },
-                    Err(e) => Unit::Failed(Warning { file: name.to_string(), place: None, reason: e.to_string() }),
-                }))
+                let len = std::fs::metadata(path).map_or(0, |m| m.len());
+                let cut = cut_short(parser.header(), len)
+                    .map(|reason| Unit::Failed(Warning { file: file.to_string(), place: None, reason }));
+                Box::new(
+                    parser
+                        .into_chunks()
+                        .enumerate()
+                        .map(move |(i, chunk)| match chunk {
+                            Ok(data) => Unit::Chunk { file: name.clone(), number: i + 1, data: Box::new(data) },
+                            Err(e) => {
+                                Unit::Failed(Warning { file: name.to_string(), place: None, reason: e.to_string() })
+                            }
+                        })
+                        .chain(cut),
+                )
             }
             Err(e) => failed(format!("not a readable EVTX file: {e}")),
         };
@@ -192,6 +203,21 @@ fn units_of(path: &Path) -> Box<dyn Iterator<Item = Unit> + Send> {
         Ok(f) => Box::new(line_blocks(file, BufReader::new(f), json)),
         Err(e) => failed(e.to_string()),
     }
+}
+
+/// The parser stops without a word at a chunk the file cuts short (a copy that did not
+/// finish, a header with nothing after it); the records lost there must be reported.
+fn cut_short(header: &EvtxFileHeader, len: u64) -> Option<String> {
+    const CHUNK: u64 = 65_536;
+    let body = len.saturating_sub(u64::from(header.header_block_size));
+    let (whole, rest) = (body / CHUNK, body % CHUNK);
+    (rest > 0 || whole < u64::from(header.chunk_count)).then(|| {
+        let rest = if rest > 0 { format!(" and {rest} bytes of another") } else { String::new() };
+        format!(
+            "the file is cut short: chunk count {} in its header, {whole} whole chunks in the file{rest}",
+            header.chunk_count
+        )
+    })
 }
 
 fn line_blocks(file: Arc<str>, reader: BufReader<File>, json: bool) -> impl Iterator<Item = Unit> + Send {
