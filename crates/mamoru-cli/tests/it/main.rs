@@ -2,6 +2,7 @@
 
 mod demo;
 mod help;
+mod hunt;
 mod ingest;
 mod inventory;
 mod live;
