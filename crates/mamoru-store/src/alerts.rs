@@ -76,6 +76,10 @@ pub struct AlertQuery {
     pub statuses: Vec<AlertStatus>,
     /// Only this level and above.
     pub min_level: Option<AlertLevel>,
+    /// Only these levels; empty for all.
+    pub levels: Vec<AlertLevel>,
+    /// Only alerts whose rule title or computer contains this (ignoring ASCII case).
+    pub text: Option<String>,
     /// Only this rule.
     pub rule_id: Option<String>,
     /// At most this many (default all).
@@ -359,8 +363,18 @@ fn alert_filter(org: OrgId, query: &AlertQuery) -> (String, Vec<Arg>) {
     if let Some(l) = query.min_level {
         filter.push_str(&format!(" AND al.severity >= {}", bind(&mut params, i64::from(l.rank()))));
     }
+    if !query.levels.is_empty() {
+        let list = in_list(&mut params, query.levels.iter().map(|l| l.code()));
+        filter.push_str(&format!(" AND al.level IN ({list})"));
+    }
     if let Some(r) = &query.rule_id {
         filter.push_str(&format!(" AND al.rule_id = {}", bind(&mut params, r.as_str())));
+    }
+    if let Some(text) = query.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let p = bind(&mut params, format!("%{}%", crate::assets::escape_like(&text.to_lowercase())));
+        filter.push_str(&format!(
+            " AND (LOWER(al.rule_title) LIKE {p} ESCAPE '\\' OR LOWER(al.computer) LIKE {p} ESCAPE '\\')"
+        ));
     }
     (filter, params)
 }

@@ -79,6 +79,35 @@ async fn a_burst_is_one_alert_and_reading_it_again_counts_it_again() {
 }
 
 #[tokio::test]
+async fn alerts_are_found_by_level_and_by_words_of_their_title_or_computer() {
+    each_backend(|t| async move {
+        let s = &t.store;
+        let (org, facility) = org_with_facility(s, "みなと会", "みなと総合病院").await;
+        let batch = [
+            detection("clear-log", "BACKUP-SV01", AlertLevel::High, 0),
+            detection("new-admin", "PC-01", AlertLevel::Critical, 0),
+            detection("odd_50%", "PC-02", AlertLevel::Low, 0),
+        ];
+        s.ingest_detections(org, facility, &batch, &AlertPolicy::default(), &actor()).await.unwrap();
+        let rules = |q: AlertQuery| async move {
+            let mut r: Vec<String> = s.alerts(org, &q).await.unwrap().into_iter().map(|a| a.rule_id).collect();
+            r.sort();
+            r
+        };
+        let levels = AlertQuery { levels: vec![AlertLevel::High, AlertLevel::Low], ..Default::default() };
+        assert_eq!(rules(levels).await, ["clear-log", "odd_50%"], "{}", t.name);
+        let text = |t: &str| AlertQuery { text: Some(t.into()), ..Default::default() };
+        assert_eq!(rules(text("backup-sv")).await, ["clear-log"], "computers ignore case");
+        assert_eq!(rules(text("Title of NEW")).await, ["new-admin"], "titles ignore case");
+        assert_eq!(rules(text("50%")).await, ["odd_50%"], "wildcards are literal");
+        assert!(rules(text("f_o")).await.is_empty(), "an underscore is literal too");
+        assert_eq!(rules(text("  ")).await.len(), 3, "blank text is no filter");
+        assert_eq!(s.count_alerts(org, &text("pc-0")).await.unwrap(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_false_positive_suppresses_its_like_and_counts_the_hits() {
     each_backend(|t| async move {
         let s = &t.store;
