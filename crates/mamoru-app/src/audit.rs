@@ -1,5 +1,6 @@
 //! Reading and exporting the audit log.
 
+use mamoru_domain::AlertId;
 use mamoru_domain::access::{Action, Visible};
 use mamoru_store::{AuditEntry, AuditQuery};
 
@@ -17,6 +18,24 @@ impl App {
             Visible::Only(ids) => Some(ids),
         };
         Ok(self.store.audit_entries(p.org, &query).await?)
+    }
+
+    /// The decisions people made on one alert (acknowledged, escalated, false positive,
+    /// re-opened), oldest first, for anyone who may see the alert: its history is part of it,
+    /// like its current state, even for those who may not read the whole log.
+    pub async fn alert_history(&self, p: &Principal, id: AlertId) -> Result<Vec<AuditEntry>> {
+        let alert = self.alert(p, id).await?;
+        let query = AuditQuery {
+            facilities: Some(vec![alert.facility]),
+            entity: Some("alert".into()),
+            action_prefix: Some("alert.decide".into()),
+            entity_id: Some(id.get()),
+            limit: Some(1_000),
+            ..Default::default()
+        };
+        let mut entries = self.store.audit_entries(p.org, &query).await?;
+        entries.reverse();
+        Ok(entries)
     }
 
     /// The whole log the principal may read, as CSV (UTF-8 with BOM, for Excel) or JSON

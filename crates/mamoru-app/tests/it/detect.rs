@@ -126,3 +126,25 @@ async fn triage_follows_the_states_and_the_grants() {
     let panel = app.alert_panel(&p, 2).await.unwrap();
     assert_eq!((panel.open_total(), panel.escalated, panel.newest.len()), (4, 1, 2), "{panel:?}");
 }
+
+#[tokio::test]
+async fn an_alert_keeps_the_history_of_its_decisions_for_whoever_may_see_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, p, hospital, clinic) = app_with_facilities(dir.path()).await;
+    let logs = [demo_detect().join("logs/hospital-security.jsonl")];
+    app.ingest_paths(&p, hospital, demo_rules(), &logs, hunt_options()).await.unwrap();
+    let alerts = app.alerts(&p, AlertQuery::default()).await.unwrap();
+    let id = alerts.iter().find(|a| a.rule_title.contains("Administrators")).unwrap().id;
+    let staff = with(&p, Role::Staff, Scope::Facility(hospital));
+    assert!(app.alert_history(&staff, id).await.unwrap().is_empty(), "nobody has decided yet");
+    app.acknowledge_alert(&staff, id, "保守業者に確認中").await.unwrap();
+    app.escalate_alert(&staff, id, "事前連絡なし").await.unwrap();
+
+    // Staff may not read the audit log, but they see who decided what on an alert they see.
+    let history = app.alert_history(&staff, id).await.unwrap();
+    let steps: Vec<_> = history.iter().map(|e| e.after.as_ref().unwrap()["status"].as_str().unwrap()).collect();
+    assert_eq!(steps, ["acknowledged", "escalated"], "oldest first");
+    assert_eq!(history[1].after.as_ref().unwrap()["reason"], "事前連絡なし");
+    let other = with(&p, Role::Staff, Scope::Facility(clinic));
+    assert!(matches!(app.alert_history(&other, id).await, Err(Error::NotFound(_))));
+}
