@@ -5,6 +5,7 @@
 //! in Asia/Tokyo.
 
 mod messages;
+mod messages_alert;
 mod messages_vuln;
 mod problems;
 

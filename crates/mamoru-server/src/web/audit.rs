@@ -15,7 +15,7 @@ use crate::web::import::download;
 use crate::web::render::{Layout, page};
 
 /// The kinds of record the filter offers.
-const ENTITIES: [&str; 10] = [
+const ENTITIES: [&str; 12] = [
     "asset",
     "facility",
     "party",
@@ -26,6 +26,8 @@ const ENTITIES: [&str; 10] = [
     "api_token",
     "finding",
     "vuln_policy",
+    "alert",
+    "alert_suppression",
 ];
 const PAGE: u32 = 100;
 
@@ -47,7 +49,7 @@ struct AuditPage {
     tr: Tr,
     layout: Layout,
     entries: Vec<EntryView>,
-    entities: [&'static str; 10],
+    entities: [&'static str; 12],
     entity: String,
     older: Option<String>,
 }

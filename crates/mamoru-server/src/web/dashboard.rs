@@ -1,11 +1,14 @@
 //! The dashboard: what the register holds now, and what needs attention — first of all the
-//! VPN and remote-access devices and their known-exploited flaws.
+//! VPN and remote-access devices and their known-exploited flaws, then the open detection
+//! alerts.
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use mamoru_app::detect::AlertPanel;
 use mamoru_app::inventory::Dashboard;
 use mamoru_app::vuln::VulnPanel;
+use mamoru_domain::{AlertLevel, AlertStatus};
 
 use crate::error::WebError;
 use crate::i18n::{Tr, today};
@@ -24,7 +27,19 @@ struct DashboardPage {
     /// Open priority-1 findings, the panel's first figure.
     p1: usize,
     today: jiff::civil::Date,
+    ap: AlertPanel,
+    /// Open alerts per level, the most severe first.
+    alert_levels: Vec<(AlertLevel, u64)>,
 }
+
+impl DashboardPage {
+    fn status_class(&self, s: &AlertStatus) -> &'static str {
+        crate::web::alerts::status_class(*s)
+    }
+}
+
+/// The most recently active open alerts the card lists.
+const NEWEST_ALERTS: u32 = 5;
 
 /// `GET /`.
 pub(crate) async fn show(
@@ -37,5 +52,7 @@ pub(crate) async fn show(
     let vp = state.app.vuln_panel(&v.p, today).await?;
     let layout = Layout::new(&v, "dashboard.title", "dashboard").with_notice(v.tr, q.done.as_deref());
     let p1 = vp.open_by_priority[0];
-    page(&DashboardPage { tr: v.tr, layout, d, vp, p1, today })
+    let ap = state.app.alert_panel(&v.p, NEWEST_ALERTS).await?;
+    let alert_levels = AlertLevel::ALL.iter().rev().map(|l| (*l, ap.open(*l))).collect();
+    page(&DashboardPage { tr: v.tr, layout, d, vp, p1, today, ap, alert_levels })
 }

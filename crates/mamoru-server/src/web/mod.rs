@@ -1,6 +1,7 @@
 //! The server-rendered web UI.
 
 mod account;
+pub(crate) mod alerts;
 mod assets;
 mod audit;
 mod contacts;
@@ -55,6 +56,11 @@ pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
         .route("/vulns/policy", get(vulns::policy::show).post(vulns::policy::save))
         .route("/vulns/{id}", get(vulns::detail::show))
         .route("/vulns/{id}/decision", post(vulns::detail::decide))
+        .route("/alerts", get(alerts::list::list))
+        .route("/alerts/suppressions", get(alerts::suppressions::list))
+        .route("/alerts/suppressions/{id}/delete", post(alerts::suppressions::remove))
+        .route("/alerts/{id}", get(alerts::detail::show))
+        .route("/alerts/{id}/triage", post(alerts::detail::triage))
         .route("/contacts", get(contacts::list).post(contacts::create))
         .route("/contacts/chart", get(contacts::chart))
         .route("/contacts/new", get(contacts::new))

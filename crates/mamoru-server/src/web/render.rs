@@ -13,8 +13,8 @@ use crate::web::context::Viewer;
 pub(crate) struct Layout {
     /// The page title (already translated).
     pub(crate) title: String,
-    /// Which menu entry is current: `dashboard`, `facilities`, `assets`, `vulns`, `contacts`,
-    /// `users`, `audit`, `account`.
+    /// Which menu entry is current: `dashboard`, `facilities`, `assets`, `vulns`, `alerts`,
+    /// `contacts`, `users`, `audit`, `account`.
     pub(crate) nav: &'static str,
     /// The user's display name; empty on the login pages.
     pub(crate) user: String,
@@ -69,6 +69,10 @@ impl Layout {
             "password" => Some(tr.t("notice.password").to_owned()),
             "totp" => Some(tr.t("notice.totp").to_owned()),
             "decided" => Some(tr.t("notice.decided").to_owned()),
+            "acknowledged" => Some(tr.t("notice.alert_acknowledged").to_owned()),
+            "escalated" => Some(tr.t("notice.alert_escalated").to_owned()),
+            "reopened" => Some(tr.t("notice.alert_reopened").to_owned()),
+            "false_positive" => Some(tr.t("notice.alert_false_positive").to_owned()),
             _ => None,
         });
         self

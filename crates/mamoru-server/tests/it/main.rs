@@ -2,9 +2,10 @@
 //!
 //! `support` starts servers and signs users in; the other modules are grouped by what a user
 //! does: logging in, keeping the register, importing, staying inside one's organisation, the
-//! API, vulnerability findings.
+//! API, vulnerability findings, detection alerts.
 
 mod accounts;
+mod alerts;
 mod api;
 mod import;
 mod login;
