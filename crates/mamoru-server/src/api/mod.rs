@@ -2,12 +2,14 @@
 //! tools. Authenticate with a personal token (`Authorization: Bearer mmr_…`), or with the
 //! browser session plus an `X-CSRF-Token` header for writes.
 
+mod alerts;
 mod auth;
 mod facilities;
 mod inventory;
 mod openapi;
 mod people;
 mod views;
+mod views_alert;
 mod vulns;
 
 use axum::Router;
@@ -35,6 +37,11 @@ pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
         .route("/findings/{id}/decision", post(vulns::decide))
         .route("/vuln/policy", get(vulns::policy).put(vulns::set_policy))
         .route("/vuln/status", get(vulns::status))
+        .route("/alerts", get(alerts::list_alerts))
+        .route("/alerts/{id}", get(alerts::get_alert))
+        .route("/alerts/{id}/triage", post(alerts::triage))
+        .route("/suppressions", get(alerts::suppressions))
+        .route("/suppressions/{id}", axum::routing::delete(alerts::remove_suppression))
         .route("/users", get(people::users))
         .route("/audit", get(people::audit))
         .fallback(|| async {

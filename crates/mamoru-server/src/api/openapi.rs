@@ -4,12 +4,12 @@ use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{facilities, inventory, people, views, vulns};
+use crate::api::{alerts, facilities, inventory, people, views, views_alert, vulns};
 use crate::error::{ApiErrorBody, FieldError, RowErrorView};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Mamoru API", description = "Facilities, the asset register, vulnerability findings, the contact chain, users and the audit log of one organisation."),
+    info(title = "Mamoru API", description = "Facilities, the asset register, vulnerability findings, detection alerts, the contact chain, users and the audit log of one organisation."),
     paths(
         facilities::list, facilities::get, facilities::create, facilities::update, facilities::delete,
         inventory::list, inventory::get, inventory::create, inventory::update, inventory::delete, inventory::import,
@@ -17,12 +17,14 @@ use crate::error::{ApiErrorBody, FieldError, RowErrorView};
         people::contacts, people::create_contact, people::update_contact, people::delete_contact,
         people::users, people::audit,
         vulns::list, vulns::get, vulns::decide, vulns::policy, vulns::set_policy, vulns::status,
+        alerts::list_alerts, alerts::get_alert, alerts::triage, alerts::suppressions, alerts::remove_suppression,
     ),
     components(schemas(
         views::FacilityView, views::FacilityBody, views::AssetView, views::AssetBody, views::AssetPage, views::ImportResult,
         views::PartyView, views::PartyBody, views::ContactView, views::ContactBody, views::UserView, views::GrantView,
         views::MeView, views::AuditView, views::FindingView, views::DecisionBody, views::PolicyView,
-        views::FeedCountView, views::FeedStatusView, ApiErrorBody, FieldError, RowErrorView,
+        views::FeedCountView, views::FeedStatusView, views_alert::AlertView, views_alert::TriageBody,
+        views_alert::SuppressBody, views_alert::SuppressionView, ApiErrorBody, FieldError, RowErrorView,
     )),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -71,6 +73,11 @@ mod tests {
             "/api/v1/findings/{id}/decision",
             "/api/v1/vuln/policy",
             "/api/v1/vuln/status",
+            "/api/v1/alerts",
+            "/api/v1/alerts/{id}",
+            "/api/v1/alerts/{id}/triage",
+            "/api/v1/suppressions",
+            "/api/v1/suppressions/{id}",
         ] {
             assert!(paths.contains_key(p), "{p} is not in the OpenAPI document");
         }
@@ -79,5 +86,26 @@ mod tests {
         for key in ["id", "asset", "asset_id", "facility_id", "cve", "kev", "priority", "due", "first_seen"] {
             assert!(finding[key].is_object(), "FindingView has no {key}");
         }
+        let alert = &doc["components"]["schemas"]["AlertView"]["properties"];
+        for key in [
+            "id",
+            "facility",
+            "rule_id",
+            "rule_title",
+            "rule_file",
+            "level",
+            "computer",
+            "channel",
+            "event_id",
+            "first_seen",
+            "last_seen",
+            "count",
+            "status",
+            "status_reason",
+            "details",
+        ] {
+            assert!(alert[key].is_object(), "AlertView has no {key}");
+        }
+        assert!(doc["paths"]["/api/v1/suppressions/{id}"]["delete"].is_object());
     }
 }

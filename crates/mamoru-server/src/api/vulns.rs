@@ -37,7 +37,7 @@ pub(crate) struct FindingsQuery {
 }
 
 /// A request error on one field, in the API's format.
-fn invalid_field(field: &str, message: String, message_ja: String) -> ApiError {
+pub(crate) fn invalid_field(field: &str, message: String, message_ja: String) -> ApiError {
     let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "some fields are not valid");
     err.body.fields = vec![FieldError { field: field.to_owned(), message, message_ja }];
     err

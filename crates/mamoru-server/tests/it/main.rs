@@ -6,6 +6,7 @@
 
 mod accounts;
 mod alerts;
+mod alerts_api;
 mod api;
 mod import;
 mod login;
