@@ -17,6 +17,7 @@ pub(super) fn line_of(doc: &str, reason: &str) -> Option<usize> {
         }
     }
     for (word, key) in [
+        ("|expand", "|expand"),
         ("condition", "condition:"),
         ("timespan", "timespan:"),
         ("correlation", "correlation:"),

@@ -3,6 +3,7 @@
 
 mod load;
 mod locate;
+mod normalize;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -128,6 +129,10 @@ impl RuleSet {
         for (mut rule, origin) in parsed.rules {
             if !wanted(&rule, options) {
                 report.skipped += 1;
+                continue;
+            }
+            if let Err(reason) = normalize::rule(&mut rule) {
+                failures.push(origin.failure(&reason));
                 continue;
             }
             let key = LogSourceKey::new(

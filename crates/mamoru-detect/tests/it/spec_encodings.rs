@@ -31,7 +31,7 @@ fn base64_searches_the_encoded_value() {
 // modifiers, "base64offset": "If a value might appear somewhere in a base64-encoded string
 // the representation might change depending on the position of the value ... There are
 // three variants for shifts by zero to two bytes".
-// Fails with rsigma-eval 0.23.0, which keeps the last encoded character: it depends on the
+// rsigma-eval 0.23.0 alone fails this (src/rules/normalize.rs rewrites the rule): keeps the last encoded character: it depends on the
 // bytes after the value, so a value followed by more text is missed at most shifts.
 #[test]
 fn base64offset_finds_the_value_at_every_shift() {
@@ -56,7 +56,7 @@ fn base64offset_finds_the_value_at_every_shift() {
 // modifiers, "utf16le": "Transforms value to UTF16-LE encoding, e.g. `cmd` > `63 00 6d 00 64
 // 00`"; "wide: an alias for the `utf16le` modifier"; combined with base64offset as SigmaHQ
 // rules do for PowerShell's -EncodedCommand.
-// Fails with rsigma-eval 0.23.0 for the same reason as base64offset above.
+// rsigma-eval 0.23.0 alone fails this, as base64offset above (src/rules/normalize.rs).
 #[test]
 fn utf16le_and_wide_with_base64offset() {
     for modifier in ["utf16le", "wide"] {
@@ -142,7 +142,7 @@ fn windash_accepts_every_dash_for_a_dash() {
 
 // modifiers, "windash": "converts the aforementioned characters interchangeably": a rule
 // written with `/` also matches `-` and the other dashes.
-// Fails with rsigma-eval 0.23.0, which replaces `-` only.
+// rsigma-eval 0.23.0 alone fails this (src/rules/normalize.rs rewrites the rule): replaces `-` only.
 #[test]
 fn windash_accepts_every_dash_for_a_slash() {
     check(
@@ -252,7 +252,7 @@ fn percent_signs_without_expand_are_literal() {
 // Sigma rules. If the tool isn't able to handle placeholders, it must reject the rule."
 // Mamoru has no placeholder values to fill in, so an `expand` rule is refused by name, and
 // the other rules still load.
-// Fails with rsigma-eval 0.23.0, which loads the rule and fills `%name%` from the event's
+// rsigma-eval 0.23.0 alone fails this (src/rules/normalize.rs rewrites the rule): loads the rule and fills `%name%` from the event's
 // field of that name.
 #[test]
 fn expand_rules_are_rejected_without_placeholder_values() {

@@ -103,8 +103,12 @@ impl Hunt {
             )),
             None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
         };
-        timeline::write(&mut out, self.format, rules.rules(), &result.detections)?;
-        out.flush()?;
+        // `mamoru hunt ... | head` closes the pipe early; that is not an error.
+        let written = timeline::write(&mut out, self.format, rules.rules(), &result.detections).and_then(|()| out.flush());
+        match written {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+            _ => {}
+        }
         if !self.quiet {
             let secs = scan_started.elapsed().as_secs_f64();
             eprint!("{}", timeline::summary(rules.rules(), &result.detections));

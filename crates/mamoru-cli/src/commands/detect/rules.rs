@@ -57,15 +57,18 @@ impl Check {
             ioc_level: mamoru_detect::Level::High,
         };
         let (_, report) = args.load()?;
+        use std::fmt::Write as _;
+        let mut out = String::new();
         match self.format {
-            CheckFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+            CheckFormat::Json => out = serde_json::to_string_pretty(&report)? + "\n",
             CheckFormat::Text => {
                 for f in &report.failed {
-                    println!("{}:{}: {}", f.file, f.line, f.reason);
+                    let _ = writeln!(out, "{}:{}: {}", f.file, f.line, f.reason);
                 }
                 let total = report.loaded + report.failed.len();
                 let share = if total == 0 { 100.0 } else { report.loaded as f64 * 100.0 / total as f64 };
-                println!(
+                let _ = writeln!(
+                    out,
                     "{} rules loaded ({} correlations, {} filters) from {} files, {} failed ({share:.1}% loaded)",
                     report.loaded,
                     report.correlations,
@@ -75,14 +78,20 @@ impl Check {
                 );
                 if !report.unmapped.is_empty() {
                     let n: usize = report.unmapped.iter().map(|u| u.rules).sum();
-                    println!(
+                    let _ = writeln!(
+                        out,
                         "{n} rules name a log source the mapping lacks; they run on every event of their product:"
                     );
                     for u in &report.unmapped {
-                        println!("  {:>4}  {}", u.rules, u.logsource);
+                        let _ = writeln!(out, "  {:>4}  {}", u.rules, u.logsource);
                     }
                 }
             }
+        }
+        // `rules check DIR | head` closes the pipe early; that is not an error.
+        match std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+            _ => {}
         }
         Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
     }
