@@ -2,8 +2,6 @@
 //! README) read through the same engine and store path as a facility's logs, re-dated so
 //! the latest event was half an hour ago, then triaged as a person would.
 
-use std::path::PathBuf;
-
 use jiff::{SignedDuration, Timestamp};
 use mamoru_detect::event::{SyslogOptions, from_json_line, from_syslog_line};
 use mamoru_detect::{Detection, LoadOptions, LogEvent, Mapping, RuleSet};
@@ -87,16 +85,15 @@ async fn triage(app: &App, p: &Principal, rules: &RuleSet, events: &[(FacilityId
     Ok(())
 }
 
-/// The demo rules, loaded from a temporary copy (the loader reads files, so rules keep
-/// their file names in alerts).
+/// The demo rules, built into the binary; alerts name them by their place in the source.
 fn rule_set() -> Result<RuleSet> {
-    let failed = |e: std::io::Error| Error::Files(format!("cannot write the demo rules to a temporary folder: {e}"));
-    let dir = tempfile::tempdir().map_err(failed)?;
-    for (name, text) in RULES {
-        std::fs::write(dir.path().join(name), text).map_err(failed)?;
+    let named: Vec<(String, &str)> =
+        RULES.iter().map(|(name, text)| (format!("crates/mamoru-app/src/demo/detect/rules/{name}"), *text)).collect();
+    let texts: Vec<(&str, &str)> = named.iter().map(|(n, t)| (n.as_str(), *t)).collect();
+    let (rules, report) = RuleSet::load_texts(&texts, &LoadOptions::default(), Mapping::builtin());
+    if !report.failed.is_empty() {
+        return Err(Error::Files(format!("the demo rules do not load: {:?}", report.failed)));
     }
-    let (rules, report) = RuleSet::load(&[PathBuf::from(dir.path())], &LoadOptions::default(), Mapping::builtin());
-    assert!(report.failed.is_empty(), "the demo rules load: {:?}", report.failed);
     Ok(rules)
 }
 

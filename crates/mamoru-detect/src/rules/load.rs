@@ -100,11 +100,24 @@ fn parse_file(path: &Path) -> Parsed {
             return parsed;
         }
     };
-    for (line, doc) in documents(&text) {
-        let origin = Origin { file: file.clone(), line, text: doc.into() };
-        parse_document(&origin, &mut parsed);
+    parse_text(&file, &text, &mut parsed);
+    parsed
+}
+
+/// Rules given as text (embedded rule sets), each under the name it is shown with.
+pub(crate) fn parse_texts(texts: &[(&str, &str)]) -> Parsed {
+    let mut parsed = Parsed { files: texts.len(), ..Parsed::default() };
+    for (name, text) in texts {
+        parse_text(name, text, &mut parsed);
     }
     parsed
+}
+
+fn parse_text(file: &str, text: &str, parsed: &mut Parsed) {
+    for (line, doc) in documents(text) {
+        let origin = Origin { file: file.to_string(), line, text: doc.into() };
+        parse_document(&origin, parsed);
+    }
 }
 
 /// Splits a file at `---` lines, keeping each document's first line. A file that uses

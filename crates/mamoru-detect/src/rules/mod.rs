@@ -116,9 +116,23 @@ impl RuleSet {
     /// Loads every rule under `paths`. Never fails as a whole: what cannot be loaded is
     /// in the report, with file and line.
     pub fn load(paths: &[PathBuf], options: &LoadOptions, mapping: Mapping) -> (RuleSet, LoadReport) {
-        let (files, mut failures) = load::rule_files(paths);
-        let parsed = load::parse_files(&files);
-        failures.extend(parsed.failures);
+        let (files, failures) = load::rule_files(paths);
+        Self::from_parsed(load::parse_files(&files), failures, options, mapping)
+    }
+
+    /// Loads rules given as `(name, YAML text)`, e.g. a rule set built into the binary; the
+    /// name stands for the file in reports and detections.
+    pub fn load_texts(texts: &[(&str, &str)], options: &LoadOptions, mapping: Mapping) -> (RuleSet, LoadReport) {
+        Self::from_parsed(load::parse_texts(texts), Vec::new(), options, mapping)
+    }
+
+    fn from_parsed(
+        mut parsed: load::Parsed,
+        mut failures: Vec<RuleFailure>,
+        options: &LoadOptions,
+        mapping: Mapping,
+    ) -> (RuleSet, LoadReport) {
+        failures.append(&mut parsed.failures);
         let mut report = LoadReport { files: parsed.files, filters: parsed.filters.len(), ..LoadReport::default() };
 
         let mut rules = Vec::new();
