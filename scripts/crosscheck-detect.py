@@ -32,6 +32,8 @@ Classes of differences (the first that applies):
                           Mamoru trims for LogonProcessName and Chainsaw keeps
   hayabusa-no-channel     no converted variant names a channel: Hayabusa's channel filter
                           leaves the rule out (keyword rules) unless run with -A
+  hayabusa-windash        a windash value written with `/`: Hayabusa turns dashes into `/`,
+                          never `/` into the other dashes
   hayabusa-escape         a backslash escape next to a wildcard (\\\\* \\? \\*), which Hayabusa misreads
   hayabusa-trims          the event's value starts or ends with a space; Hayabusa trims every
                           value before matching, Mamoru only LogonProcessName's padding
@@ -328,6 +330,9 @@ class Hayabusa:
         out = []
         if rid not in self.with_channel:
             out.append(("hayabusa-no-channel", "no converted variant names a Channel"))
+        slashes = [f"{f}: {v!r}" for f, m, v in rule_items(doc) if "windash" in m and isinstance(v, str) and "/" in v]
+        if slashes:
+            out.append(("hayabusa-windash", "; ".join(slashes)))
         escaped = [f"{f}: {v!r}" for f, _, v in rule_items(doc) if isinstance(v, str) and re.search(r"\\[*?]", v)]
         if escaped:
             out.append(("hayabusa-escape", "; ".join(escaped)))

@@ -4,9 +4,9 @@
 //! Mamoru finds and the reason the peer does not (or does more).
 //!
 //! Last run: Chainsaw 2.16.4 (SigmaHQ rules/windows through its sigma-event-logs-all mapping):
-//! 711 detections in common, 460 Mamoru only, 0 Chainsaw only. Hayabusa 4.0.0 (its converted
+//! 711 detections in common, 461 Mamoru only, 0 Chainsaw only. Hayabusa 4.0.0 (its converted
 //! core rules, compared by the SigmaHQ id they derive from, on rules both load): 953 in common,
-//! 56 Mamoru only, 27 Hayabusa only.
+//! 57 Mamoru only, 27 Hayabusa only.
 
 use crate::support::{scan, shared, sigmahq};
 
@@ -242,6 +242,16 @@ fn hayabusa_skips_keyword_rules_without_a_channel() {
 #[test]
 fn hayabusa_misreads_escapes_next_to_wildcards() {
     check(PANACHE, "c73124a7-3e89-44a3-bdc1-25fe4df754b1", &[4131, 4132]);
+}
+
+/// Hayabusa's windash tries the value as written and with its first dash turned into `/`,
+/// never the other way: `' /accepteula'` does not find `-accepteula`. The specification makes
+/// the characters interchangeable, so Mamoru finds cmd.exe starting
+/// `procdump.exe -accepteula -ma lsass.exe` ("Renamed ProcDump Execution": the image is not
+/// procdump's).
+#[test]
+fn hayabusa_windash_only_turns_dashes_into_slashes() {
+    check(PANACHE, "4a0b2c7e-7cb2-495d-8b63-5f268e7bfd67", &[4124]);
 }
 
 /// The 4688 renames Mamoru's mapping gives, which Hayabusa's converter gives too: the RDP
