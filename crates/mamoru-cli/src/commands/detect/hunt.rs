@@ -104,7 +104,8 @@ impl Hunt {
             None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
         };
         // `mamoru hunt ... | head` closes the pipe early; that is not an error.
-        let written = timeline::write(&mut out, self.format, rules.rules(), &result.detections).and_then(|()| out.flush());
+        let written =
+            timeline::write(&mut out, self.format, rules.rules(), &result.detections).and_then(|()| out.flush());
         match written {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
             _ => {}
