@@ -140,12 +140,18 @@ impl RuleSet {
             ResultBody::Detection(body) => {
                 let mut details: Vec<(String, String)> =
                     body.matched_fields.iter().map(|m| (m.field.clone(), text(&m.value))).collect();
-                // Keyword rules name no field; the line itself is what a person needs to see.
-                if details.iter().all(|(f, _)| f == "keyword")
-                    && let Some(message) = event.text("message")
-                {
+                // Keyword rules name no field: show what a person needs to see instead, the
+                // log line, or the fields that usually say what happened.
+                if details.iter().all(|(f, _)| f == "keyword") {
                     details.retain(|(f, _)| f != "keyword");
-                    details.push(("message".into(), message.into_owned()));
+                    details.extend(
+                        CONTEXT
+                            .iter()
+                            .filter_map(|f| {
+                                event.text(f).filter(|v| !v.is_empty()).map(|v| (f.to_string(), v.into_owned()))
+                            })
+                            .take(4),
+                    );
                 }
                 (rule_of(result)?, details)
             }
@@ -167,6 +173,22 @@ impl RuleSet {
 /// The correlation engine lives behind a lock: detection runs on every core, correlation
 /// state is updated one event at a time.
 pub(crate) type SharedCorrelation = Mutex<rsigma_eval::CorrelationEngine>;
+
+/// Fields shown for a keyword hit, in order of preference.
+const CONTEXT: [&str; 12] = [
+    "message",
+    "CommandLine",
+    "ScriptBlockText",
+    "Image",
+    "ServiceName",
+    "ImagePath",
+    "TargetUserName",
+    "SubjectUserName",
+    "IpAddress",
+    "Payload",
+    "Data",
+    "param1",
+];
 
 fn rule_of(result: &EvaluationResult) -> Option<usize> {
     result.header.custom_attributes.get(RULE_INDEX)?.as_u64().and_then(|n| usize::try_from(n).ok())

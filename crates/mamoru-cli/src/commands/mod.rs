@@ -69,6 +69,6 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// Logs go to stderr (stdout is for results); `RUST_LOG` overrides the level.
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,mamoru_server=info,mamoru_cli=info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,mamoru_server=info,mamoru_cli=info,evtx=error"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
