@@ -26,6 +26,10 @@ pub struct Detection {
     pub details: Vec<(String, String)>,
     /// The file or receiver the event came from, when the caller says.
     pub origin: Option<Arc<str>>,
+    /// A few fields of the event that say who and where (source address, user, process),
+    /// beside the matched ones: what a person triaging the alert looks at, and what a
+    /// suppression rule can name.
+    pub context: Vec<(String, String)>,
 }
 
 /// Hits of rules that correlation rules count; they go through [`RuleSet::correlate`]
@@ -123,7 +127,14 @@ impl RuleSet {
     }
 
     fn located(&self, event: &LogEvent, rule: usize, details: Vec<(String, String)>) -> Detection {
+        let context = WHO_AND_WHERE
+            .iter()
+            .filter(|f| !details.iter().any(|(d, _)| d == *f))
+            .filter_map(|f| event.text(f).filter(|v| !v.trim().is_empty()).map(|v| (f.to_string(), v.into_owned())))
+            .take(8)
+            .collect();
         Detection {
+            context,
             rule,
             timestamp: event.timestamp,
             computer: event.computer(),
@@ -173,6 +184,27 @@ impl RuleSet {
 /// The correlation engine lives behind a lock: detection runs on every core, correlation
 /// state is updated one event at a time.
 pub(crate) type SharedCorrelation = Mutex<rsigma_eval::CorrelationEngine>;
+
+/// Fields kept as a detection's context when the event has them (EVTX, FortiGate and
+/// other key=value firewalls).
+const WHO_AND_WHERE: [&str; 16] = [
+    "srcip",
+    "dstip",
+    "dstport",
+    "user",
+    "action",
+    "status",
+    "IpAddress",
+    "SourceIp",
+    "DestinationIp",
+    "TargetUserName",
+    "SubjectUserName",
+    "User",
+    "Image",
+    "ParentImage",
+    "CommandLine",
+    "ServiceName",
+];
 
 /// Fields shown for a keyword hit, in order of preference.
 const CONTEXT: [&str; 12] = [

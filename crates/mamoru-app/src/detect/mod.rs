@@ -45,9 +45,12 @@ pub fn alert_level(level: Level) -> AlertLevel {
 /// when the detection names a rule the set does not have.
 pub(crate) fn to_new(rules: &[RuleInfo], d: &Detection, now: Timestamp) -> Option<NewDetection> {
     let rule = rules.get(d.rule)?;
+    // The matched fields first, then the event's context (source address, user...), which
+    // a suppression rule may also name.
     let details = d
         .details
         .iter()
+        .chain(&d.context)
         .take(MAX_DETAILS)
         .map(|(k, v)| (k.clone(), v.chars().take(MAX_DETAIL_CHARS).collect()))
         .collect();

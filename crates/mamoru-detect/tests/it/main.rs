@@ -1,6 +1,7 @@
 //! Integration tests of the detection engine over ../shared/data (skipped, with a message,
 //! where that folder is missing).
 
+mod context;
 mod correlation;
 mod crosscheck;
 mod fuzzing;

@@ -40,6 +40,8 @@ pub(crate) fn write(
                 for (k, v) in &d.details {
                     details.entry(k.clone()).or_insert_with(|| Value::String(v.clone()));
                 }
+                let context: Map<String, Value> =
+                    d.context.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
                 let line = json!({
                     "timestamp": tokyo(d),
                     "computer": d.computer,
@@ -52,6 +54,7 @@ pub(crate) fn write(
                     "rule_file": rule.file,
                     "tags": rule.tags,
                     "details": details,
+                    "context": context,
                     "file": d.origin.as_deref(),
                 });
                 writeln!(out, "{line}")?;
