@@ -79,8 +79,30 @@ impl RuleSet {
         (detections, pending)
     }
 
-    /// Runs the correlation phase for hits in time order; returns the hits of correlated
-    /// rules that Sigma says to show (`generate: true`) and the correlation rules that fired.
+    /// Every detection in a batch of events on this thread, correlations included: what a
+    /// live receiver runs on each batch it is handed.
+    pub fn detect_all<'a>(&self, events: impl IntoIterator<Item = &'a LogEvent>) -> Vec<Detection> {
+        let mut out = Vec::new();
+        let mut pending = Vec::new();
+        for event in events {
+            let (detections, p) = self.detect(event);
+            out.extend(detections);
+            pending.extend(p);
+        }
+        out.extend(self.correlate_all(pending));
+        out
+    }
+
+    /// The correlation phase over hits gathered in any order: windows need them in the
+    /// order they happened, so they are sorted by time first.
+    pub fn correlate_all(&self, mut pending: Vec<Pending>) -> Vec<Detection> {
+        pending.sort_by_key(|p| p.timestamp);
+        pending.into_iter().flat_map(|p| self.correlate(p)).collect()
+    }
+
+    /// Runs the correlation phase for one event's hits (callers keep time order); returns
+    /// the hits of correlated rules that Sigma says to show (`generate: true`) and the
+    /// correlation rules that fired.
     pub fn correlate(&self, pending: Pending) -> Vec<Detection> {
         let Some(engine) = &self.correlation else { return Vec::new() };
         let ts = pending.timestamp.map_or(0, |t| t.as_second());

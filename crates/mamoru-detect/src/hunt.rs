@@ -56,45 +56,18 @@ pub struct HuntResult {
 /// The files a scan of `paths` reads: files as given, folders walked for `.evtx`, `.json`,
 /// `.jsonl`, `.ndjson`, `.log` and `.txt`; sorted.
 pub fn input_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Warning>) {
-    let mut files = Vec::new();
-    let mut warnings = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            walk(path, &mut files, &mut warnings);
-        } else if path.is_file() {
-            files.push(path.clone());
-        } else {
-            warnings.push(Warning {
-                file: path.display().to_string(),
-                place: None,
-                reason: "no such file or folder".into(),
-            });
-        }
-    }
-    files.sort();
-    files.dedup();
-    (files, warnings)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, warnings: &mut Vec<Warning>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            warnings.push(Warning { file: dir.display().to_string(), place: None, reason: e.to_string() });
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, files, warnings);
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+    let (mut files, unreadable) = crate::files::collect(paths, |p| {
+        matches!(
+            p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
             Some("evtx" | "json" | "jsonl" | "ndjson" | "log" | "txt")
-        ) {
-            files.push(path);
-        }
-    }
+        )
+    });
+    files.dedup();
+    let warnings = unreadable
+        .into_iter()
+        .map(|u| Warning { file: u.path.display().to_string(), place: None, reason: u.reason })
+        .collect();
+    (files, warnings)
 }
 
 /// One piece of work for a core.
@@ -136,11 +109,7 @@ pub fn hunt(files: &[PathBuf], rules: &RuleSet, options: &HuntOptions, progress:
         result.events += p.events;
         pending.extend(p.pending);
     }
-    // Correlation windows need the hits in the order they happened.
-    pending.sort_by_key(|p| p.timestamp);
-    for p in pending {
-        result.detections.extend(rules.correlate(p));
-    }
+    result.detections.extend(rules.correlate_all(pending));
     sort_timeline(&mut result.detections);
     result.warnings.sort_by(|a, b| a.file.cmp(&b.file));
     result

@@ -16,6 +16,7 @@
 
 pub mod detector;
 pub mod event;
+mod files;
 pub mod hunt;
 pub mod ioc;
 mod level;

@@ -13,7 +13,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use evtx::EvtxParser;
 use mamoru_detect::LogEvent;
-use mamoru_detect::event::{SyslogOptions, from_evtx_json, from_json_line, from_syslog_line};
+use mamoru_detect::event::{SyslogOptions, from_evtx_json, from_log_line};
 use tokio::sync::mpsc::Sender;
 
 use crate::{BATCH, Received};
@@ -105,7 +105,7 @@ impl Watcher {
             match result {
                 Ok((events, offset)) => {
                     for chunk in events.chunks(BATCH) {
-                        batches.push(Received { origin: name.clone(), events: chunk.to_vec() });
+                        batches.push(Received { origin: name.clone(), sender: None, events: chunk.to_vec() });
                     }
                     self.seen.insert(path, Seen { size, modified, offset });
                 }
@@ -174,17 +174,7 @@ fn read_lines(path: &Path, start: u64, options: &SyslogOptions) -> Result<(Vec<L
     // A line still being written waits for its newline.
     let Some(end) = bytes.iter().rposition(|b| *b == b'\n') else { return Ok((Vec::new(), start)) };
     let text = String::from_utf8_lossy(&bytes[..end]);
-    let mut events = Vec::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        if line.trim_start().starts_with('{') {
-            match from_json_line(line) {
-                Ok(event) => events.push(event),
-                Err(_) => events.push(from_syslog_line(line, options)),
-            }
-        } else {
-            events.push(from_syslog_line(line, options));
-        }
-    }
+    let events = text.lines().filter(|l| !l.trim().is_empty()).map(|l| from_log_line(l, options)).collect();
     Ok((events, start + end as u64 + 1))
 }
 

@@ -18,6 +18,8 @@ use mamoru_detect::LogEvent;
 pub struct Received {
     /// `udp:192.0.2.1:514`, `tcp:192.0.2.1:50122` or the file's path.
     pub origin: String,
+    /// The sending host, for syslog; `None` for a file.
+    pub sender: Option<std::net::IpAddr>,
     pub events: Vec<LogEvent>,
 }
 

@@ -67,7 +67,7 @@ async fn run_udp(socket: UdpSocket, options: Arc<SyslogOptions>, tx: Sender<Rece
             }
         }
         for (peer, events) in by_peer(batch, &options) {
-            if tx.send(Received { origin: format!("udp:{peer}"), events }).await.is_err() {
+            if tx.send(Received { origin: format!("udp:{peer}"), sender: Some(peer.ip()), events }).await.is_err() {
                 return;
             }
         }
@@ -119,7 +119,8 @@ async fn read_stream(stream: TcpStream, peer: SocketAddr, options: Arc<SyslogOpt
         }
         let flush = done || events.len() >= BATCH || reader.buffer().is_empty();
         if flush && !events.is_empty() {
-            let batch = Received { origin: origin.clone(), events: std::mem::take(&mut events) };
+            let batch =
+                Received { origin: origin.clone(), sender: Some(peer.ip()), events: std::mem::take(&mut events) };
             if tx.send(batch).await.is_err() {
                 return;
             }

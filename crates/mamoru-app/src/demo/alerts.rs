@@ -3,7 +3,7 @@
 //! the latest event was half an hour ago, then triaged as a person would.
 
 use jiff::{SignedDuration, Timestamp};
-use mamoru_detect::event::{SyslogOptions, from_json_line, from_syslog_line};
+use mamoru_detect::event::{SyslogOptions, from_log_line};
 use mamoru_detect::{Detection, LoadOptions, LogEvent, Mapping, RuleSet};
 use mamoru_domain::{FacilityId, OrgId};
 use mamoru_store::AlertQuery;
@@ -101,10 +101,7 @@ fn rule_set() -> Result<RuleSet> {
 fn read(text: &str) -> Vec<LogEvent> {
     let tokyo = jiff::tz::TimeZone::fixed(jiff::tz::offset(9));
     let syslog = SyslogOptions { year: 2026, time_zone: tokyo, not_after: None };
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .filter_map(|l| if l.starts_with('{') { from_json_line(l).ok() } else { Some(from_syslog_line(l, &syslog)) })
-        .collect()
+    text.lines().filter(|l| !l.trim().is_empty()).map(|l| from_log_line(l, &syslog)).collect()
 }
 
 #[cfg(test)]

@@ -10,14 +10,14 @@ use anyhow::Context;
 use clap::Args;
 use mamoru_app::detect::hunt_options;
 use mamoru_app::{App, Principal};
-use mamoru_detect::{Detection, Level, RuleSet};
+use mamoru_detect::{Detection, Level, LoadOptions, RuleSet};
 use mamoru_domain::{FacilityId, OrgId};
 use mamoru_receive::Received;
 use mamoru_receive::folder::Watcher;
 use mamoru_receive::syslog::Receiver;
 use tokio::sync::mpsc;
 
-use super::detect::RuleArgs;
+use super::detect::{RuleArgs, ingest};
 use super::org::pick;
 
 /// Options of `serve` for logs that arrive while it runs.
@@ -58,12 +58,7 @@ struct Routing {
 }
 
 impl Routing {
-    fn facility(&self, origin: &str) -> FacilityId {
-        let sender = origin
-            .strip_prefix("udp:")
-            .or_else(|| origin.strip_prefix("tcp:"))
-            .and_then(|a| a.parse::<SocketAddr>().ok())
-            .map(|a| a.ip());
+    fn facility(&self, sender: Option<IpAddr>) -> FacilityId {
         sender.and_then(|ip| self.by_sender.iter().find(|(s, _)| *s == ip)).map_or(self.default, |(_, f)| *f)
     }
 }
@@ -83,27 +78,20 @@ impl LiveArgs {
         let facility = self.facility.as_deref().context("--syslog and --watch need --detect-facility NAME")?;
         let org = pick(app, self.org.as_deref()).await?;
         let p = Principal::system(org);
-        let facilities = app.facilities(&p).await?;
-        let find = |given: &str| {
-            facilities
-                .iter()
-                .find(|f| f.draft.name == given.trim() || f.id.to_string() == given.trim())
-                .map(|f| f.id)
-                .with_context(|| format!("no facility named {given:?}"))
-        };
         let mut by_sender = Vec::new();
         for s in &self.sources {
             let (ip, name) = s.split_once('=').with_context(|| format!("--syslog-source {s}: write IP=FACILITY"))?;
             let ip: IpAddr =
                 ip.trim().parse().with_context(|| format!("--syslog-source {s}: {ip} is not an IP address"))?;
-            by_sender.push((ip, find(name)?));
+            by_sender.push((ip, ingest::facility(app, &p, "--syslog-source", name).await?));
         }
-        let routing = Routing { org, default: find(facility)?, by_sender };
+        let default = ingest::facility(app, &p, "--detect-facility", facility).await?;
+        let routing = Routing { org, default, by_sender };
 
         let args = RuleArgs {
             rules: self.rules.clone(),
             min_level: self.min_level,
-            skip_status: vec!["deprecated".into(), "unsupported".into()],
+            skip_status: LoadOptions::default().skip_status,
             tags: Vec::new(),
             exclude_tags: Vec::new(),
             mapping: None,
@@ -140,7 +128,7 @@ impl LiveArgs {
 async fn consume(app: App, rules: Arc<RuleSet>, routing: Routing, mut rx: mpsc::Receiver<Received>) {
     let p = Principal::system(routing.org);
     while let Some(batch) = rx.recv().await {
-        let facility = routing.facility(&batch.origin);
+        let facility = routing.facility(batch.sender);
         let set = rules.clone();
         let detections = match tokio::task::spawn_blocking(move || detect(&set, batch)).await {
             Ok(d) => d,
@@ -167,17 +155,7 @@ async fn consume(app: App, rules: Arc<RuleSet>, routing: Routing, mut rx: mpsc::
 
 fn detect(rules: &RuleSet, batch: Received) -> Vec<Detection> {
     let origin: Arc<str> = batch.origin.into();
-    let mut out = Vec::new();
-    let mut pending = Vec::new();
-    for event in &batch.events {
-        let (detections, p) = rules.detect(event);
-        out.extend(detections);
-        pending.extend(p);
-    }
-    pending.sort_by_key(|p| p.timestamp);
-    for p in pending {
-        out.extend(rules.correlate(p));
-    }
+    let mut out = rules.detect_all(&batch.events);
     for d in &mut out {
         d.origin = Some(origin.clone());
     }

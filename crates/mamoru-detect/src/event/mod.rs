@@ -16,6 +16,17 @@ pub use self::evtx::{EvtxError, from_evtx_json};
 pub use self::json::{JsonLineError, from_json_line};
 pub use self::syslog::{SyslogOptions, from_syslog_line};
 
+/// A line of a text log whose lines may be JSON or syslog (a watched folder, a mixed
+/// file): a JSON object when it parses as one, otherwise a syslog line.
+pub fn from_log_line(line: &str, options: &SyslogOptions) -> LogEvent {
+    if line.trim_start().starts_with('{')
+        && let Ok(event) = from_json_line(line)
+    {
+        return event;
+    }
+    from_syslog_line(line, options)
+}
+
 /// Where an event came from, for the timeline's "channel" column and log-source routing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

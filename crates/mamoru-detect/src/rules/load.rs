@@ -35,41 +35,13 @@ pub(crate) struct Parsed {
 /// Rule files under `paths` (files are taken as given, folders walked), sorted so that
 /// loading order, and with it the output order, is the same on every machine.
 pub(crate) fn rule_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<RuleFailure>) {
-    let mut files = Vec::new();
-    let mut failures = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            walk(path, &mut files, &mut failures);
-        } else if path.is_file() {
-            files.push(path.clone());
-        } else {
-            failures.push(RuleFailure {
-                file: path.display().to_string(),
-                line: 0,
-                reason: "no such file or folder".into(),
-            });
-        }
-    }
-    files.sort();
+    let (files, unreadable) =
+        crate::files::collect(paths, |p| matches!(p.extension().and_then(|e| e.to_str()), Some("yml" | "yaml")));
+    let failures = unreadable
+        .into_iter()
+        .map(|u| RuleFailure { file: u.path.display().to_string(), line: 0, reason: u.reason })
+        .collect();
     (files, failures)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, failures: &mut Vec<RuleFailure>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            failures.push(RuleFailure { file: dir.display().to_string(), line: 0, reason: e.to_string() });
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, files, failures);
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yml" | "yaml")) {
-            files.push(path);
-        }
-    }
 }
 
 pub(crate) fn parse_files(files: &[PathBuf]) -> Parsed {

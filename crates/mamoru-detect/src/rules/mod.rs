@@ -155,7 +155,7 @@ impl RuleSet {
                 rule.logsource.service.as_deref(),
             );
             let index = rules.len();
-            rules.push(info(&rule, &origin, &key, false));
+            rules.push(info(&rule, &origin, &key));
             rule.custom_attributes.insert(RULE_INDEX.into(), yaml_serde::Value::Number(index.into()));
             let group = match mapping.source_of(&key) {
                 Some(s) => GroupKey::Source(s),
@@ -286,7 +286,7 @@ fn status_name(status: Status) -> &'static str {
     }
 }
 
-fn info(rule: &SigmaRule, origin: &load::Origin, key: &LogSourceKey, correlation: bool) -> RuleInfo {
+fn info(rule: &SigmaRule, origin: &load::Origin, key: &LogSourceKey) -> RuleInfo {
     RuleInfo {
         id: rule.id.clone(),
         title: rule.title.clone(),
@@ -297,7 +297,7 @@ fn info(rule: &SigmaRule, origin: &load::Origin, key: &LogSourceKey, correlation
         tags: rule.tags.clone(),
         author: rule.author.clone(),
         logsource: key.to_string(),
-        correlation,
+        correlation: false,
     }
 }
 
@@ -342,10 +342,7 @@ fn correlations(
         all_rules_by_default(&mut compiled, origin);
         match engine.add_correlation(&compiled) {
             Ok(()) => {
-                let key = LogSourceKey::default();
-                let mut meta = info_for_correlation(corr, origin, &key);
-                meta.correlation = true;
-                rules.push(meta);
+                rules.push(info_for_correlation(corr, origin));
                 hidden.push(!shown(corr.id.as_deref(), corr.name.as_deref()));
             }
             Err(e) => failures.push(origin.failure(&format!("correlation: {e}"))),
@@ -378,7 +375,8 @@ fn all_rules_by_default(corr: &mut rsigma_parser::CorrelationRule, origin: &load
     }
 }
 
-fn info_for_correlation(corr: &rsigma_parser::CorrelationRule, origin: &load::Origin, key: &LogSourceKey) -> RuleInfo {
+/// A correlation rule names no log source: it counts other rules' hits.
+fn info_for_correlation(corr: &rsigma_parser::CorrelationRule, origin: &load::Origin) -> RuleInfo {
     RuleInfo {
         id: corr.id.clone(),
         title: corr.title.clone(),
@@ -388,7 +386,7 @@ fn info_for_correlation(corr: &rsigma_parser::CorrelationRule, origin: &load::Or
         line: origin.line,
         tags: corr.tags.clone(),
         author: corr.author.clone(),
-        logsource: key.to_string(),
+        logsource: LogSourceKey::default().to_string(),
         correlation: true,
     }
 }

@@ -7,12 +7,10 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Args;
-use jiff::tz::TimeZone;
-use mamoru_detect::event::SyslogOptions;
-use mamoru_detect::hunt::{HuntOptions, hunt, input_files};
+use mamoru_detect::hunt::{hunt, input_files};
 
-use super::RuleArgs;
 use super::timeline::{self, TimelineFormat};
+use super::{RuleArgs, SyslogArgs};
 
 /// Hunt with Sigma rules over EVTX files, JSON lines (evtx_dump, Winlogbeat) and syslog text
 /// (RFC 3164/5424, FortiGate key=value), like Hayabusa: a timeline in Japan's time on
@@ -32,12 +30,8 @@ pub(crate) struct Hunt {
     /// Write the timeline here instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// The year of BSD syslog lines, which do not carry one (default: this year).
-    #[arg(long, value_name = "YEAR")]
-    syslog_year: Option<i16>,
-    /// The time zone of syslog clocks that give no offset.
-    #[arg(long, value_name = "TZ", default_value = "Asia/Tokyo")]
-    syslog_tz: String,
+    #[command(flatten)]
+    syslog: SyslogArgs,
     /// No progress bar and no summary.
     #[arg(long, short)]
     quiet: bool,
@@ -62,11 +56,7 @@ impl Hunt {
                 self.rules.rules.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
             );
         }
-        let time_zone =
-            TimeZone::get(&self.syslog_tz).with_context(|| format!("unknown time zone {}", self.syslog_tz))?;
-        let year = self.syslog_year.unwrap_or_else(|| jiff::Zoned::now().with_time_zone(time_zone.clone()).year());
-        let not_after = self.syslog_year.is_none().then(jiff::Timestamp::now);
-        let options = HuntOptions { syslog: SyslogOptions { year, time_zone, not_after } };
+        let options = self.syslog.options()?;
 
         let (files, missing) = input_files(&self.paths);
         for w in &missing {

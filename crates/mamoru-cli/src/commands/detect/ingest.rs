@@ -6,16 +6,13 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use jiff::tz::TimeZone;
-use mamoru_app::detect::{IngestSummary, hunt_options};
+use mamoru_app::detect::IngestSummary;
 use mamoru_app::notify::Delivered;
 use mamoru_app::{App, Principal};
-use mamoru_detect::event::SyslogOptions;
-use mamoru_detect::hunt::HuntOptions;
 use mamoru_domain::FacilityId;
 use serde_json::json;
 
-use super::RuleArgs;
+use super::{RuleArgs, SyslogArgs};
 use crate::commands::org::pick;
 use crate::data::{DEFAULT_DIR, DataArgs};
 use crate::output::say;
@@ -49,12 +46,8 @@ pub(crate) struct Ingest {
     /// updated, warnings, notifications).
     #[arg(long, value_enum, default_value_t = IngestFormat::Text)]
     format: IngestFormat,
-    /// The year of BSD syslog lines, which do not carry one (default: this year).
-    #[arg(long, value_name = "YEAR")]
-    syslog_year: Option<i16>,
-    /// The time zone of syslog clocks that give no offset.
-    #[arg(long, value_name = "TZ", default_value = "Asia/Tokyo")]
-    syslog_tz: String,
+    #[command(flatten)]
+    syslog: SyslogArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -66,11 +59,11 @@ pub(crate) enum IngestFormat {
 impl Ingest {
     pub(crate) async fn run(self, data: &DataArgs) -> anyhow::Result<ExitCode> {
         let text = matches!(self.format, IngestFormat::Text);
-        let options = self.hunt_options()?;
+        let options = self.syslog.options()?;
         // Where the alerts go is checked before the rules take seconds to load.
         let app = data.open(DEFAULT_DIR).await?;
         let p = Principal::cli(pick(&app, self.org.as_deref()).await?);
-        let facility = facility(&app, &p, &self.facility).await?;
+        let facility = facility(&app, &p, "--facility", &self.facility).await?;
         let (rules, report) = self.rules.load()?;
         if rules.is_empty() {
             anyhow::bail!(
@@ -107,22 +100,10 @@ impl Ingest {
         }
         Ok(ExitCode::SUCCESS)
     }
-
-    fn hunt_options(&self) -> anyhow::Result<HuntOptions> {
-        let mut options = hunt_options();
-        if self.syslog_tz != "Asia/Tokyo" {
-            options.syslog.time_zone =
-                TimeZone::get(&self.syslog_tz).with_context(|| format!("unknown time zone {}", self.syslog_tz))?;
-        }
-        if let Some(year) = self.syslog_year {
-            options.syslog = SyslogOptions { year, not_after: None, ..options.syslog };
-        }
-        Ok(options)
-    }
 }
 
-/// The facility named (or numbered) on the command line.
-async fn facility(app: &App, p: &Principal, given: &str) -> anyhow::Result<FacilityId> {
+/// The facility named (or numbered) on the command line by `flag`.
+pub(crate) async fn facility(app: &App, p: &Principal, flag: &str, given: &str) -> anyhow::Result<FacilityId> {
     let facilities = app.facilities(p).await?;
     facilities
         .iter()
@@ -130,7 +111,7 @@ async fn facility(app: &App, p: &Principal, given: &str) -> anyhow::Result<Facil
         .map(|f| f.id)
         .with_context(|| {
             let names: Vec<&str> = facilities.iter().map(|f| f.draft.name.as_str()).collect();
-            format!("--facility: no facility named {given:?} (there are: {})", names.join(", "))
+            format!("{flag}: no facility named {given:?} (there are: {})", names.join(", "))
         })
 }
 

@@ -10,6 +10,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
+use jiff::tz::TimeZone;
+use mamoru_detect::event::SyslogOptions;
+use mamoru_detect::hunt::HuntOptions;
 use mamoru_detect::ioc::IocSet;
 use mamoru_detect::{Level, LoadOptions, LoadReport, Mapping, RuleSet};
 
@@ -73,5 +76,28 @@ impl RuleArgs {
             set.add_iocs(&path.display().to_string(), self.ioc_level, IocSet::new(indicators));
         }
         Ok((set, report))
+    }
+}
+
+/// How to date syslog lines; shared by `hunt` and `ingest`.
+#[derive(Debug, Args)]
+pub(crate) struct SyslogArgs {
+    /// The year of BSD syslog lines, which do not carry one (default: this year).
+    #[arg(long, value_name = "YEAR")]
+    syslog_year: Option<i16>,
+    /// The time zone of syslog clocks that give no offset.
+    #[arg(long, value_name = "TZ", default_value = "Asia/Tokyo")]
+    syslog_tz: String,
+}
+
+impl SyslogArgs {
+    /// Lines without a year are of this year in the given zone, and December's lines read in
+    /// January of the year before; an explicit `--syslog-year` is taken as given.
+    pub(crate) fn options(&self) -> anyhow::Result<HuntOptions> {
+        let time_zone =
+            TimeZone::get(&self.syslog_tz).with_context(|| format!("unknown time zone {}", self.syslog_tz))?;
+        let year = self.syslog_year.unwrap_or_else(|| jiff::Zoned::now().with_time_zone(time_zone.clone()).year());
+        let not_after = self.syslog_year.is_none().then(jiff::Timestamp::now);
+        Ok(HuntOptions { syslog: SyslogOptions { year, time_zone, not_after } })
     }
 }
