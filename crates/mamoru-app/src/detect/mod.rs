@@ -30,10 +30,19 @@ const MAX_DETAIL_CHARS: usize = 1000;
 pub fn hunt_options() -> HuntOptions {
     let tokyo =
         jiff::tz::TimeZone::get("Asia/Tokyo").unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(9)));
+    hunt_options_in(tokyo, None)
+}
+
+/// Scan options for logs whose syslog clocks run in `time_zone`: lines without a year are
+/// of `year` when given, else of this year there, December's lines read in January going
+/// to the year before.
+pub fn hunt_options_in(time_zone: jiff::tz::TimeZone, year: Option<i16>) -> HuntOptions {
     let now = Timestamp::now();
-    HuntOptions {
-        syslog: SyslogOptions { year: now.to_zoned(tokyo.clone()).year(), time_zone: tokyo, not_after: Some(now) },
-    }
+    let syslog = match year {
+        Some(year) => SyslogOptions { year, time_zone, not_after: None },
+        None => SyslogOptions { year: now.to_zoned(time_zone.clone()).year(), time_zone, not_after: Some(now) },
+    };
+    HuntOptions { syslog }
 }
 
 /// The alert level of a rule level.

@@ -11,7 +11,6 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 use jiff::tz::TimeZone;
-use mamoru_detect::event::SyslogOptions;
 use mamoru_detect::hunt::HuntOptions;
 use mamoru_detect::ioc::IocSet;
 use mamoru_detect::{Level, LoadOptions, LoadReport, Mapping, RuleSet};
@@ -96,8 +95,6 @@ impl SyslogArgs {
     pub(crate) fn options(&self) -> anyhow::Result<HuntOptions> {
         let time_zone =
             TimeZone::get(&self.syslog_tz).with_context(|| format!("unknown time zone {}", self.syslog_tz))?;
-        let year = self.syslog_year.unwrap_or_else(|| jiff::Zoned::now().with_time_zone(time_zone.clone()).year());
-        let not_after = self.syslog_year.is_none().then(jiff::Timestamp::now);
-        Ok(HuntOptions { syslog: SyslogOptions { year, time_zone, not_after } })
+        Ok(mamoru_app::detect::hunt_options_in(time_zone, self.syslog_year))
     }
 }
