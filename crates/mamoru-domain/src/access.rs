@@ -69,6 +69,10 @@ pub enum Action {
     TriageAlerts,
     /// Mark a detection alert a false positive, which adds a suppression rule (or remove one).
     SuppressAlerts,
+    /// Open an incident case and work on it: timeline, tasks, evidence, contacts, indicators.
+    RespondIncidents,
+    /// Decide the breach-report duty, export the reports, close a case, share it anonymized.
+    ReportIncidents,
 }
 
 impl Action {
@@ -92,7 +96,11 @@ impl Role {
             Role::Manager => !matches!(action, ManageUsers | ManageOrganization),
             // Deciding that a vulnerability may stay, or that a kind of alert is noise from now
             // on, is a manager's call; staff look at alerts and pass them on.
-            Role::Staff => matches!(action, ViewInventory | EditAsset | EditContacts | TriageAlerts),
+            // Staff are often the ones at the screen when the ransom note appears: they open
+            // the case and write the timeline; what is reported to whom is a manager's call.
+            Role::Staff => {
+                matches!(action, ViewInventory | EditAsset | EditContacts | TriageAlerts | RespondIncidents)
+            }
             Role::Auditor => matches!(action, ViewInventory | ViewAudit),
         }
     }

@@ -66,3 +66,15 @@ id_type!(
     /// A suppression rule: detections it matches are counted, not alerted on.
     SuppressionId
 );
+id_type!(
+    /// An incident case.
+    CaseId
+);
+id_type!(
+    /// An evidence file kept on a case.
+    EvidenceId
+);
+id_type!(
+    /// A task on a case.
+    TaskId
+);

@@ -82,6 +82,15 @@ pub enum Problem {
     NotAllowed(String),
     /// A date that must come after another one (an acceptance that must end after today).
     NotAfter(jiff::civil::Date),
+    /// A time in the future where only the past makes sense (when something happened).
+    InFuture,
+    /// A time earlier than the one in the named field (awareness before occurrence).
+    Before(&'static str),
+    /// A file larger than allowed.
+    TooLarge {
+        /// The largest size accepted, in bytes.
+        max_bytes: u64,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -109,6 +118,9 @@ impl fmt::Display for Problem {
             Problem::Duplicate(what) => write!(f, "{what} already exists"),
             Problem::NotAllowed(what) => write!(f, "not allowed: {what}"),
             Problem::NotAfter(day) => write!(f, "must be a date after {day}"),
+            Problem::InFuture => write!(f, "must not be in the future"),
+            Problem::Before(other) => write!(f, "must not be earlier than {other}"),
+            Problem::TooLarge { max_bytes } => write!(f, "larger than {} MiB", max_bytes / (1024 * 1024)),
         }
     }
 }

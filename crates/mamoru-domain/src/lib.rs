@@ -18,6 +18,7 @@ pub mod contact;
 pub mod cpe;
 pub mod facility;
 pub mod ids;
+pub mod incident;
 pub mod invalid;
 pub mod password;
 pub mod prefecture;
@@ -30,7 +31,10 @@ pub use asset::{Asset, AssetCategory, AssetDraft, AssetInput, REGISTER_FIELDS, R
 pub use contact::{ChainRole, Contact, ContactDraft, ContactInput, Party, PartyDraft, PartyKind};
 pub use cpe::Cpe23;
 pub use facility::{Facility, FacilityDraft, FacilityInput, FacilityKind, Operator};
-pub use ids::{AlertId, AssetId, ContactId, FacilityId, FindingId, OrgId, PartyId, SuppressionId, TokenId, UserId};
+pub use ids::{
+    AlertId, AssetId, CaseId, ContactId, EvidenceId, FacilityId, FindingId, OrgId, PartyId, SuppressionId, TaskId,
+    TokenId, UserId,
+};
 pub use invalid::{Checker, Invalid, Problem};
 pub use prefecture::Prefecture;
 pub use vuln::{Assessment, Exposure, FindingStatus, Policy, Signals};

@@ -29,8 +29,12 @@ macro_rules! migration {
     };
 }
 
-const MIGRATIONS: &[Migration] =
-    &[migration!(1, "0001_foundation"), migration!(2, "0002_vuln"), migration!(3, "0003_alerts")];
+const MIGRATIONS: &[Migration] = &[
+    migration!(1, "0001_foundation"),
+    migration!(2, "0002_vuln"),
+    migration!(3, "0003_alerts"),
+    migration!(4, "0004_incidents"),
+];
 
 /// The newest schema version this binary knows.
 pub fn latest_version() -> i64 {

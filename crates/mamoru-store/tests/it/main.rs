@@ -4,6 +4,7 @@
 mod alerts;
 mod assets;
 mod audit;
+mod cases;
 mod contacts;
 mod findings;
 mod import;
