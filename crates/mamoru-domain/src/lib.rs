@@ -12,6 +12,7 @@ mod choice;
 
 pub mod access;
 pub mod alert;
+pub mod appi;
 pub mod asset;
 pub mod backoff;
 pub mod contact;

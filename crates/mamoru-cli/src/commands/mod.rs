@@ -1,5 +1,6 @@
 //! The subcommands, one file each; their doc comments are the `--help` text.
 
+mod appi;
 mod demo;
 mod detect;
 mod inventory;
@@ -47,6 +48,8 @@ enum Command {
     Rules(detect::rules::RulesCommand),
     Ingest(detect::ingest::Ingest),
     Alerts(detect::alerts::Alerts),
+    #[command(subcommand)]
+    Appi(appi::AppiCommand),
 }
 
 /// Runs the chosen subcommand.
@@ -63,6 +66,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rules(c) => c.run(),
         Command::Ingest(c) => c.run(&cli.data).await,
         Command::Alerts(c) => c.run(&cli.data).await,
+        Command::Appi(c) => c.run(),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Tests of the `mamoru` binary itself: each runs the built binary in its own directory.
 
+mod appi;
 mod demo;
 mod help;
 mod hunt;
