@@ -14,6 +14,7 @@ pub mod demo;
 pub mod detect;
 mod error;
 pub mod import;
+pub mod incident;
 pub mod inventory;
 pub mod mail;
 pub mod notify;
@@ -34,6 +35,12 @@ pub use principal::Principal;
 pub fn today() -> jiff::civil::Date {
     let tokyo = jiff::tz::TimeZone::fixed(jiff::tz::offset(9));
     jiff::Timestamp::now().to_zoned(tokyo).date()
+}
+
+/// A time as a person types it in Japan: `2026-11-20T10:00` (a browser's `datetime-local`).
+pub fn tokyo_minute(t: jiff::Timestamp) -> String {
+    let tokyo = jiff::tz::TimeZone::fixed(jiff::tz::offset(9));
+    t.to_zoned(tokyo).strftime("%Y-%m-%dT%H:%M").to_string()
 }
 
 /// Settings of the application.

@@ -134,6 +134,7 @@ impl App {
     /// server. `mamoru serve` runs this every minute.
     pub async fn deliver_notifications(&self) -> Result<Delivered> {
         self.queue_alert_messages().await?;
+        self.queue_case_reminders(jiff::Timestamp::now()).await?;
         let pending = self.store.pending_notifications().await?;
         let mut done = Delivered::default();
         let mut client = None;

@@ -19,6 +19,19 @@ use crate::db::{Exec, Row, Tx, args};
 use crate::error::{Error, Result};
 use crate::time::{format_ts, parse_ts};
 
+/// An evidence file to store.
+#[derive(Debug, Clone)]
+pub struct NewEvidence<'a> {
+    /// File name.
+    pub name: &'a str,
+    /// Media type.
+    pub media_type: &'a str,
+    /// The bytes.
+    pub content: Vec<u8>,
+    /// Where it came from, how it was collected.
+    pub note: Option<&'a str>,
+}
+
 /// An evidence file's record (without its bytes).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evidence {
@@ -67,12 +80,10 @@ impl Store {
         &self,
         org: OrgId,
         case: CaseId,
-        name: &str,
-        media_type: &str,
-        content: Vec<u8>,
-        note: Option<&str>,
+        file: NewEvidence<'_>,
         actor: &Actor,
     ) -> Result<Evidence> {
+        let NewEvidence { name, media_type, content, note } = file;
         let c = self.case(org, case).await?;
         let sha = sha256_hex(&content);
         let size = content.len() as u64;

@@ -14,6 +14,19 @@ use crate::db::{Exec, Row, Tx, args};
 use crate::error::{Error, Result};
 use crate::time::{format_ts, parse_opt_date, parse_opt_ts, parse_ts};
 
+/// A timeline entry to write.
+#[derive(Debug, Clone, Copy)]
+pub struct NewEntry<'a> {
+    /// When it happened (may be in the past: people write the timeline up afterwards).
+    pub at: Timestamp,
+    /// What it records.
+    pub kind: EntryKind,
+    /// The text.
+    pub text: &'a str,
+    /// What it refers to (see [`CaseEntry::reference`]).
+    pub reference: Option<&'a str>,
+}
+
 /// One timeline entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseEntry {
@@ -122,16 +135,8 @@ pub(crate) async fn insert_entry(
 
 impl Store {
     /// Adds a timeline entry (back-dated if `at` is in the past) and returns its id.
-    pub async fn add_case_entry(
-        &self,
-        org: OrgId,
-        case: CaseId,
-        at: Timestamp,
-        kind: EntryKind,
-        text: &str,
-        reference: Option<&str>,
-        actor: &Actor,
-    ) -> Result<i64> {
+    pub async fn add_case_entry(&self, org: OrgId, case: CaseId, entry: NewEntry<'_>, actor: &Actor) -> Result<i64> {
+        let NewEntry { at, kind, text, reference } = entry;
         let c = self.case(org, case).await?;
         let mut tx = self.pool.write().await?;
         let id = insert_entry(&mut tx, org, case, at, kind, text, reference, actor).await?;

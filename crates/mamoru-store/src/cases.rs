@@ -171,6 +171,16 @@ impl Store {
         self.pool.conn().await?.fetch_all(sql.into(), params).await?.iter().map(case_from_row).collect()
     }
 
+    /// Every open case of every organisation, for the reminders of report deadlines.
+    pub async fn open_cases_everywhere(&self) -> Result<Vec<(OrgId, Case)>> {
+        let sql = format!(
+            "SELECT c.org_id, {CASE_COLUMNS} FROM cases c JOIN facilities f ON f.id = c.facility_id \
+             WHERE c.status <> $1 ORDER BY c.org_id, c.id"
+        );
+        let rows = self.pool.conn().await?.fetch_all(sql.into(), args![CaseStatus::Closed.code()]).await?;
+        rows.iter().map(|r| Ok((OrgId::new(r.int("org_id")?), case_from_row(r)?))).collect()
+    }
+
     /// The open case already opened from this alert or finding, if any.
     pub async fn case_from_source(&self, org: OrgId, source: CaseSource) -> Result<Option<CaseId>> {
         let Some(id) = source.id() else { return Ok(None) };

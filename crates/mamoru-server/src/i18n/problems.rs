@@ -36,7 +36,19 @@ fn ja(p: &Problem) -> String {
         Problem::Unknown(what) => format!("見つかりません: {what}"),
         Problem::Duplicate(what) => format!("既に登録されています: {what}"),
         Problem::NotAllowed(what) => format!("この操作は許可されていません: {what}"),
+        Problem::InFuture => "未来の日時は入力できません".into(),
+        Problem::Before(other) => format!("{}より前の日時は入力できません", field_ja(other)),
+        Problem::TooLarge { max_bytes } => format!("ファイルが大きすぎます（上限 {} MB）", max_bytes / (1024 * 1024)),
         other => other.to_string(),
+    }
+}
+
+/// The Japanese name of a field another field is compared with.
+fn field_ja(field: &str) -> &str {
+    match field {
+        "occurred_at" => "発生日時",
+        "aware_at" => "覚知日時",
+        other => other,
     }
 }
 

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use mamoru_domain::incident::{CaseSeverity, CaseSource, CaseStatus, EntryKind, IocKind, NewCase};
 use mamoru_domain::{AlertId, CaseId};
-use mamoru_store::{AuditQuery, CaseQuery, Error};
+use mamoru_store::{AuditQuery, CaseQuery, Error, NewEntry, NewEvidence};
 
 use super::support::{actor, each_backend, org_with_facility, raw_execute};
 
@@ -35,9 +35,14 @@ async fn a_case_keeps_its_timeline_tasks_scope_and_indicators() {
 
         // A back-dated entry sorts by when it happened, and keeps when it was written.
         let at: Timestamp = "2026-11-20T00:30:00Z".parse().unwrap();
-        s.add_case_entry(org, id, at, EntryKind::Action, "LANケーブルを抜いた", Some("isolate"), &actor())
-            .await
-            .unwrap();
+        s.add_case_entry(
+            org,
+            id,
+            NewEntry { at, kind: EntryKind::Action, text: "LANケーブルを抜いた", reference: Some("isolate") },
+            &actor(),
+        )
+        .await
+        .unwrap();
         let entries = s.case_entries(org, id).await.unwrap();
         assert_eq!(entries[0].text, "LANケーブルを抜いた");
         assert_eq!(entries[0].reference.as_deref(), Some("isolate"));
@@ -89,8 +94,20 @@ async fn evidence_keeps_its_digest_and_custody() {
         let (org, facility) = org_with_facility(s, "みなと会", "みなと総合病院").await;
         let id = s.open_case(org, &new_case(facility), CaseSource::Manual, &actor()).await.unwrap();
         let bytes = b"ransom note: your files are encrypted".to_vec();
-        let ev =
-            s.add_evidence(org, id, "脅迫文.txt", "text/plain", bytes.clone(), Some("受付PC"), &actor()).await.unwrap();
+        let ev = s
+            .add_evidence(
+                org,
+                id,
+                NewEvidence {
+                    name: "脅迫文.txt",
+                    media_type: "text/plain",
+                    content: bytes.clone(),
+                    note: Some("受付PC"),
+                },
+                &actor(),
+            )
+            .await
+            .unwrap();
         assert_eq!(ev.sha256, mamoru_store::sha256_hex(&bytes));
         let (_, back) = s.evidence_content(org, ev.id, &actor()).await.unwrap();
         assert_eq!(back, bytes, "{}", t.name);
@@ -118,10 +135,23 @@ async fn a_case_of_another_organisation_is_not_found() {
         let (other, _) = org_with_facility(s, "やまびこ会", "やまびこ診療所").await;
         let id = s.open_case(org, &new_case(facility), CaseSource::Manual, &actor()).await.unwrap();
         assert!(matches!(s.case(other, id).await, Err(Error::NotFound { .. })));
-        let err = s.add_case_entry(other, id, Timestamp::now(), EntryKind::Action, "x", None, &actor()).await;
+        let err = s
+            .add_case_entry(
+                other,
+                id,
+                NewEntry { at: Timestamp::now(), kind: EntryKind::Action, text: "x", reference: None },
+                &actor(),
+            )
+            .await;
         assert!(matches!(err, Err(Error::NotFound { .. })));
         assert!(matches!(
-            s.add_evidence(other, id, "a", "b", vec![1], None, &actor()).await,
+            s.add_evidence(
+                other,
+                id,
+                NewEvidence { name: "a", media_type: "b", content: vec![1], note: None },
+                &actor()
+            )
+            .await,
             Err(Error::NotFound { .. })
         ));
         // Nor can a case be opened on another organisation's facility.
