@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs and the machine lacks: PostgreSQL's server, Chromium
-# (Debian packages) and Node.js with npm. Uses sudo when not root.
+# Installs what the test suite needs and the machine lacks: PostgreSQL's server, Chromium,
+# Japanese fonts and pdftotext (Debian packages) and Node.js with npm. Uses sudo when not root.
 set -euo pipefail
 
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+# mamoru-report prints in IPAex Mincho and Gothic; its tests read the PDFs back with pdftotext.
+[ -e /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf ] || missing+=(fonts-ipaexfont-gothic)
+[ -e /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf ] || missing+=(fonts-ipaexfont-mincho)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
