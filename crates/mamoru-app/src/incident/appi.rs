@@ -189,7 +189,7 @@ impl App {
 
     /// Queues a message for each report deadline that is near, due today or overdue, once per
     /// case, deadline and due date; returns how many were queued.
-    pub(crate) async fn queue_case_reminders(&self, now: Timestamp) -> Result<usize> {
+    pub async fn queue_case_reminders(&self, now: Timestamp) -> Result<usize> {
         let mut queued = 0;
         for (org, case) in self.store.open_cases_everywhere().await? {
             let view = self.appi_view(org, &case, now).await?;

@@ -33,7 +33,7 @@ pub(crate) async fn app_with_facilities(dir: &std::path::Path) -> (App, Principa
     (app.clone(), p, id("みなと総合病院"), id("みなと内科クリニック"))
 }
 
-fn with(p: &Principal, role: Role, scope: Scope) -> Principal {
+pub(crate) fn with(p: &Principal, role: Role, scope: Scope) -> Principal {
     Principal { grants: vec![Grant { role, scope }], name: format!("{role:?}"), ..p.clone() }
 }
 

@@ -6,5 +6,6 @@ mod alerts;
 mod detect;
 mod fetch;
 mod http;
+mod incidents;
 mod mail;
 mod smtp;
