@@ -452,9 +452,13 @@ pub(crate) const MESSAGES: &[(&str, &str, &str)] = &[
     ("field.scope", "対象の施設", "Facility"),
 ];
 
-/// Every UI text, the vulnerability and alert pages' included.
+/// Every UI text, the vulnerability, alert and case pages' included.
 fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    MESSAGES.iter().chain(super::messages_vuln::VULN_MESSAGES).chain(super::messages_alert::ALERT_MESSAGES)
+    MESSAGES
+        .iter()
+        .chain(super::messages_vuln::VULN_MESSAGES)
+        .chain(super::messages_alert::ALERT_MESSAGES)
+        .chain(super::messages_case::CASE_MESSAGES)
 }
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

@@ -1,6 +1,6 @@
 //! The dashboard: what the register holds now, and what needs attention — first of all the
 //! VPN and remote-access devices and their known-exploited flaws, then the open detection
-//! alerts.
+//! alerts and the incident cases with their next report deadline.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -30,16 +30,25 @@ struct DashboardPage {
     ap: AlertPanel,
     /// Open alerts per level, the most severe first.
     alert_levels: Vec<(AlertLevel, u64)>,
+    /// Open incident cases, the nearest report deadline first.
+    cases: Vec<crate::web::cases::list::Row>,
 }
 
 impl DashboardPage {
     fn status_class(&self, s: &AlertStatus) -> &'static str {
         crate::web::alerts::status_class(*s)
     }
+
+    fn case_class(&self, s: &mamoru_domain::incident::CaseStatus) -> &'static str {
+        crate::web::cases::status_class(*s)
+    }
 }
 
 /// The most recently active open alerts the card lists.
 const NEWEST_ALERTS: u32 = 5;
+
+/// The open cases the card lists.
+const OPEN_CASES: u32 = 10;
 
 /// `GET /`.
 pub(crate) async fn show(
@@ -54,5 +63,6 @@ pub(crate) async fn show(
     let p1 = vp.open_by_priority[0];
     let ap = state.app.alert_panel(&v.p, NEWEST_ALERTS).await?;
     let alert_levels = AlertLevel::ALL.iter().rev().map(|l| (*l, ap.open(*l))).collect();
-    page(&DashboardPage { tr: v.tr, layout, d, vp, p1, today, ap, alert_levels })
+    let cases = crate::web::cases::list::open_cases(&v, &state, OPEN_CASES).await?;
+    page(&DashboardPage { tr: v.tr, layout, d, vp, p1, today, ap, alert_levels, cases })
 }

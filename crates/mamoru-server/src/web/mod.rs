@@ -4,6 +4,7 @@ mod account;
 pub(crate) mod alerts;
 mod assets;
 mod audit;
+mod cases;
 mod contacts;
 pub(crate) mod context;
 mod dashboard;
@@ -61,6 +62,29 @@ pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
         .route("/alerts/suppressions/{id}/delete", post(alerts::suppressions::remove))
         .route("/alerts/{id}", get(alerts::detail::show))
         .route("/alerts/{id}/triage", post(alerts::detail::triage))
+        .route("/cases", get(cases::list::list).post(cases::new::create))
+        .route("/cases/new", get(cases::new::form))
+        .route("/cases/{id}", get(cases::detail::show))
+        .route("/cases/{id}/edit", get(cases::new::edit).post(cases::new::update))
+        .route("/cases/{id}/status", post(cases::forms::status))
+        .route("/cases/{id}/entries", post(cases::forms::entry))
+        .route("/cases/{id}/checklist", post(cases::forms::checklist))
+        .route("/cases/{id}/contacts", post(cases::forms::contact))
+        .route("/cases/{id}/tasks", post(cases::forms::task))
+        .route("/cases/{id}/tasks/{task}/done", post(cases::forms::task_done))
+        .route("/cases/{id}/scope", post(cases::forms::scope))
+        .route("/cases/{id}/iocs", post(cases::forms::ioc))
+        .route("/cases/{id}/fields", post(cases::forms::fields))
+        .route("/cases/{id}/filed", post(cases::forms::filed))
+        .route("/cases/{id}/appi", get(cases::appi::form).post(cases::appi::decide))
+        .route(
+            "/cases/{id}/evidence",
+            // Evidence files may be up to 25 MiB; every other form keeps the default limit.
+            post(cases::evidence::upload).layer(DefaultBodyLimit::max(cases::evidence::BODY_LIMIT)),
+        )
+        .route("/cases/{id}/evidence/{ev}", get(cases::evidence::download))
+        .route("/cases/{id}/evidence/{ev}/custody", post(cases::evidence::custody))
+        .route("/cases/{id}/documents/{code}", get(cases::documents::show).post(cases::documents::save))
         .route("/contacts", get(contacts::list).post(contacts::create))
         .route("/contacts/chart", get(contacts::chart))
         .route("/contacts/new", get(contacts::new))
