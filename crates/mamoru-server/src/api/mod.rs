@@ -4,12 +4,14 @@
 
 mod alerts;
 mod auth;
+mod cases;
 mod facilities;
 mod inventory;
 mod openapi;
 mod people;
 mod views;
 mod views_alert;
+mod views_case;
 mod vulns;
 
 use axum::Router;
@@ -42,6 +44,17 @@ pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
         .route("/alerts/{id}/triage", post(alerts::triage))
         .route("/suppressions", get(alerts::suppressions))
         .route("/suppressions/{id}", axum::routing::delete(alerts::remove_suppression))
+        .route("/cases", get(cases::list).post(cases::create))
+        .route("/cases/{id}", get(cases::get))
+        .route("/cases/{id}/status", post(cases::status))
+        .route("/cases/{id}/entries", post(cases::add_entry))
+        .route("/cases/{id}/tasks", post(cases::add_task))
+        .route("/cases/{id}/iocs", post(cases::add_ioc))
+        .route("/cases/{id}/fields", axum::routing::put(cases::set_fields))
+        .route("/cases/{id}/appi", post(cases::decide_appi))
+        .route("/cases/{id}/filed", post(cases::filed))
+        .route("/cases/{id}/documents/{code}", get(cases::document))
+        .route("/cases/{id}/anonymized", get(cases::anonymized))
         .route("/users", get(people::users))
         .route("/audit", get(people::audit))
         .fallback(|| async {

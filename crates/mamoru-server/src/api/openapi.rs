@@ -4,12 +4,12 @@ use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{alerts, facilities, inventory, people, views, views_alert, vulns};
+use crate::api::{alerts, cases, facilities, inventory, people, views, views_alert, views_case, vulns};
 use crate::error::{ApiErrorBody, FieldError, RowErrorView};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Mamoru API", description = "Facilities, the asset register, vulnerability findings, detection alerts, the contact chain, users and the audit log of one organisation."),
+    info(title = "Mamoru API", description = "Facilities, the asset register, vulnerability findings, detection alerts, incident cases with their breach reports, the contact chain, users and the audit log of one organisation."),
     paths(
         facilities::list, facilities::get, facilities::create, facilities::update, facilities::delete,
         inventory::list, inventory::get, inventory::create, inventory::update, inventory::delete, inventory::import,
@@ -18,13 +18,21 @@ use crate::error::{ApiErrorBody, FieldError, RowErrorView};
         people::users, people::audit,
         vulns::list, vulns::get, vulns::decide, vulns::policy, vulns::set_policy, vulns::status,
         alerts::list_alerts, alerts::get_alert, alerts::triage, alerts::suppressions, alerts::remove_suppression,
+        cases::list, cases::create, cases::get, cases::status, cases::add_entry, cases::add_task, cases::add_ioc,
+        cases::set_fields, cases::decide_appi, cases::filed, cases::document, cases::anonymized,
     ),
     components(schemas(
         views::FacilityView, views::FacilityBody, views::AssetView, views::AssetBody, views::AssetPage, views::ImportResult,
         views::PartyView, views::PartyBody, views::ContactView, views::ContactBody, views::UserView, views::GrantView,
         views::MeView, views::AuditView, views::FindingView, views::DecisionBody, views::PolicyView,
         views::FeedCountView, views::FeedStatusView, views_alert::AlertView, views_alert::TriageBody,
-        views_alert::SuppressBody, views_alert::SuppressionView, ApiErrorBody, FieldError, RowErrorView,
+        views_alert::SuppressBody, views_alert::SuppressionView, views_case::CaseSummaryView,
+        views_case::CaseDetailView, views_case::EntryView, views_case::TaskView, views_case::ScopeView,
+        views_case::IocView, views_case::EvidenceView, views_case::CodeText, views_case::AppiJson,
+        views_case::DecisionView, views_case::DeadlinesView, views_case::ReminderView, views_case::CaseBody,
+        views_case::StatusBody, views_case::EntryBody, views_case::TaskBody, views_case::IocBody,
+        views_case::AppiBody, views_case::FiledBody, views_case::DocumentView, views_case::MarkView,
+        views_case::SectionView, views_case::FieldView, ApiErrorBody, FieldError, RowErrorView,
     )),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -78,6 +86,17 @@ mod tests {
             "/api/v1/alerts/{id}/triage",
             "/api/v1/suppressions",
             "/api/v1/suppressions/{id}",
+            "/api/v1/cases",
+            "/api/v1/cases/{id}",
+            "/api/v1/cases/{id}/status",
+            "/api/v1/cases/{id}/entries",
+            "/api/v1/cases/{id}/tasks",
+            "/api/v1/cases/{id}/iocs",
+            "/api/v1/cases/{id}/fields",
+            "/api/v1/cases/{id}/appi",
+            "/api/v1/cases/{id}/filed",
+            "/api/v1/cases/{id}/documents/{code}",
+            "/api/v1/cases/{id}/anonymized",
         ] {
             assert!(paths.contains_key(p), "{p} is not in the OpenAPI document");
         }

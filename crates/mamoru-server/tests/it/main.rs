@@ -8,6 +8,7 @@ mod accounts;
 mod alerts;
 mod alerts_api;
 mod api;
+mod cases_api;
 mod import;
 mod login;
 mod register;
