@@ -1,13 +1,15 @@
 //! The demo organisation: a 400-bed hospital, a 19-bed clinic and a visiting-nurse station,
 //! with a realistic register (an old FortiOS on the VPN appliance, Windows 10 PCs past their
 //! support end, remote-maintenance lines), a contact chain, and detection alerts from our own
-//! rules and sample logs, so every screen has something true-to-life to show.
+//! rules and sample logs, and an incident case two days into its response, so every screen
+//! has something true-to-life to show.
 //!
 //! Addresses use the documentation ranges (203.0.113.0/24, 192.0.2.0/24), e-mail addresses
 //! `example.jp`, and invented phone numbers in the unassigned `06-0000` block, except for
 //! the public switchboards of MHLW and the police consultation line.
 
 mod alerts;
+mod cases;
 
 use mamoru_domain::access::{Grant, Role, Scope};
 use mamoru_domain::contact::{ContactDraft, ContactInput, PartyDraft};
@@ -252,6 +254,8 @@ impl Seeder<'_> {
 
         // Alerts from the demo's own rules and logs, so the alert pages have something to show.
         alerts::seed(self.app, self.org, hospital, clinic).await?;
+        // An incident two days into its response, for the case pages and the documents.
+        cases::seed(self.app, self.org, hospital).await?;
         Ok(())
     }
 
@@ -320,6 +324,13 @@ mod tests {
         assert_eq!((d.facilities, d.assets), (3, 23));
         assert!(d.chain_gaps.is_empty(), "every facility's chain reaches vendors, MHLW and the police");
         assert!(d.out_of_support >= 5, "Windows 10 PCs and the old FortiGate show up");
+        let cases = app.cases(&p, Default::default()).await.unwrap();
+        assert_eq!(cases.len(), 1);
+        let appi = app.case_appi(&p, cases[0].id).await.unwrap();
+        assert!(
+            appi.obligation.is_some_and(|o| o.reportable) && !appi.reminders.is_empty(),
+            "the demo case owes reports"
+        );
         let again = app.seed_demo().await.unwrap();
         assert!(!again.created);
         assert_ne!(again.password, first.password);
