@@ -98,10 +98,17 @@ impl LiveArgs {
             iocs: self.iocs.clone(),
             ioc_level: Level::High,
         };
-        let (rules, report) = tokio::task::spawn_blocking(move || args.load()).await??;
+        let (mut rules, report) = tokio::task::spawn_blocking(move || args.load()).await??;
         anyhow::ensure!(!rules.is_empty(), "no rule could be loaded for live detection");
         let mut lines =
             vec![format!("live detection: {} rules loaded ({} could not be)", report.loaded, report.failed.len())];
+        // What people noted on incident cases is searched for in every log from now on (read
+        // at start: indicators noted later join at the next restart).
+        let (noted, _) = mamoru_detect::ioc::IocSet::parse(&app.case_ioc_list(&p).await?);
+        if !noted.is_empty() {
+            lines.push(format!("{} indicators from incident cases", noted.len()));
+            rules.add_iocs("incident cases", Level::High, mamoru_detect::ioc::IocSet::new(noted));
+        }
 
         let (tx, rx) = mpsc::channel::<Received>(256);
         let options = hunt_options().syslog;

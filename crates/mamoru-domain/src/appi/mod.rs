@@ -139,4 +139,41 @@ mod tests {
         }
         assert_eq!(Regime::from(Operator::Public).threshold(), 100);
     }
+
+    /// From the facts to the dates, in both regimes and for every category alone: only an
+    /// act with improper purpose (item 3) gives 60 days; the regime changes who is counted,
+    /// never the calendar.
+    #[test]
+    fn every_category_in_both_regimes_reaches_its_deadline() {
+        use super::deadlines::report_deadlines;
+        use super::obligation::{BreachFacts, Occurrence, People, decide};
+        let aware: jiff::Timestamp = "2026-11-20T10:00+09:00".parse().unwrap();
+        for regime in [Regime::Private, Regime::Public] {
+            let base = BreachFacts { occurrence: Occurrence::Occurred, regime, ..BreachFacts::default() };
+            let cases = [
+                (BreachFacts { sensitive: true, ..base }, Category::Sensitive),
+                (BreachFacts { financial: true, ..base }, Category::Financial),
+                (BreachFacts { improper_purpose: true, ..base }, Category::ImproperPurpose),
+                (BreachFacts { people: People::Known(regime.threshold() + 1), ..base }, Category::LargeScale),
+            ];
+            for (facts, want) in cases {
+                let o = decide(&facts);
+                assert_eq!(o.categories, [want], "{regime:?}");
+                let d = report_deadlines(aware, &o.categories);
+                let days = if want == Category::ImproperPurpose { 60 } else { 30 };
+                assert_eq!(d.final_days, days, "{regime:?} {want:?}");
+                assert_eq!(d.preliminary_limit, jiff::civil::date(2026, 11, 24));
+            }
+            let at_threshold = decide(&BreachFacts { people: People::Known(regime.threshold()), ..base });
+            assert!(!at_threshold.reportable, "{regime:?}: exactly the threshold is not more than it");
+        }
+        let ordinance = BreachFacts {
+            occurrence: Occurrence::MayHaveOccurred,
+            regime: Regime::Public,
+            ordinance_sensitive: true,
+            ..BreachFacts::default()
+        };
+        assert_eq!(decide(&ordinance).categories, [Category::OrdinanceSensitive]);
+        assert_eq!(report_deadlines(aware, &decide(&ordinance).categories).final_days, 30);
+    }
 }
