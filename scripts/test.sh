@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 
 scripts/lib/deps.sh
 
+# A clean clone builds once: incremental caches would only cost disk and time.
+if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
+
 # shellcheck source=lib/postgres.sh
 source scripts/lib/postgres.sh
 pg_start
