@@ -1,6 +1,7 @@
 //! The subcommands, one file each; their doc comments are the `--help` text.
 
 mod appi;
+mod cases;
 mod demo;
 mod detect;
 mod inventory;
@@ -50,6 +51,7 @@ enum Command {
     Alerts(detect::alerts::Alerts),
     #[command(subcommand)]
     Appi(appi::AppiCommand),
+    Cases(cases::Cases),
 }
 
 /// Runs the chosen subcommand.
@@ -67,6 +69,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ingest(c) => c.run(&cli.data).await,
         Command::Alerts(c) => c.run(&cli.data).await,
         Command::Appi(c) => c.run(),
+        Command::Cases(c) => c.run(&cli.data).await,
     }
 }
 
