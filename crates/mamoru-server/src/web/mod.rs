@@ -85,6 +85,7 @@ pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
         .route("/cases/{id}/evidence/{ev}", get(cases::evidence::download))
         .route("/cases/{id}/evidence/{ev}/custody", post(cases::evidence::custody))
         .route("/cases/{id}/documents/{code}", get(cases::documents::show).post(cases::documents::save))
+        .route("/cases/{id}/anonymized.json", get(cases::documents::anonymized))
         .route("/contacts", get(contacts::list).post(contacts::create))
         .route("/contacts/chart", get(contacts::chart))
         .route("/contacts/new", get(contacts::new))

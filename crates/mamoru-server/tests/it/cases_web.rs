@@ -129,3 +129,33 @@ async fn auditors_only_read_and_another_organisations_case_is_not_found() {
     assert_eq!(a.get("/cases").await.status(), 200);
     assert_eq!(a.get("/cases/new").await.status(), 403);
 }
+
+#[tokio::test]
+async fn a_closed_case_downloads_anonymized_and_an_open_one_does_not() {
+    let s = server().await;
+    let org = demo(&s).await;
+    let cli = Principal::cli(org);
+    let facility = s.app.facilities(&cli).await.unwrap()[0].id;
+    let input = CaseInput {
+        title: "電子カルテサーバのランサムウェア感染".into(),
+        facility: Some(facility),
+        severity: "critical".into(),
+        aware_at: "2026-01-10T11:00".into(),
+        ..Default::default()
+    };
+    let id = s.app.open_case(&cli, &input, CaseSource::Manual).await.unwrap();
+    let c = s.login("manager@example.jp").await;
+    assert_eq!(c.get(&format!("/cases/{id}/anonymized.json")).await.status(), 400, "open cases are not shared");
+    let (_, html) = c.text(&format!("/cases/{id}")).await;
+    assert!(!html.contains("anonymized.json"));
+
+    s.app.set_case_status(&cli, id, "closed", "復旧完了").await.unwrap();
+    let (_, html) = c.text(&format!("/cases/{id}")).await;
+    assert!(html.contains(&format!("href=\"/cases/{id}/anonymized.json\"")), "the closed case offers the export");
+    let res = c.get(&format!("/cases/{id}/anonymized.json")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/json");
+    let text = res.text().await.unwrap();
+    let _: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(!text.contains("みなと"), "no facility name in the export: {text}");
+}

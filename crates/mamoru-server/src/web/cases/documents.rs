@@ -1,6 +1,7 @@
 //! `/cases/{id}/documents/{code}`: a document drafted from the case record, as a printable page
 //! with, beside it, the form of its facts (one record, every authority: a fact edited here
-//! changes in every document), and as `.pdf` and `.txt` downloads.
+//! changes in every document), and as `.pdf` and `.txt` downloads; a closed case anonymized
+//! for sharing with an ISAC.
 
 use std::collections::BTreeMap;
 
@@ -209,6 +210,18 @@ pub(crate) async fn save(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `GET /cases/{id}/anonymized.json`: a closed case generalised for an ISAC, as a download.
+pub(crate) async fn anonymized(
+    v: Viewer,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let id = CaseId::new(id);
+    let value = state.app.case_anonymized(&v.p, id).await?;
+    let bytes = serde_json::to_vec_pretty(&value).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(attachment(bytes, "application/json", &format!("case-{id}-anonymized.json")))
 }
 
 #[cfg(test)]
