@@ -167,3 +167,17 @@ test("awareness before occurrence is refused next to the field", async () => {
   assert.equal(await page.getByLabel(/^件名/).inputValue(), "受付PCに脅迫文", "the typing is kept");
   await context.close();
 });
+
+test("the case pages fit a tablet", async () => {
+  const context = await chrome.newContext({ locale: "ja-JP", viewport: { width: 768, height: 1024 }, hasTouch: true });
+  const page = await context.newPage();
+  await login(page);
+  await page.goto(`${server.base}/cases?status=all`);
+  const href = await page.locator("table.cases tbody a").first().getAttribute("href");
+  for (const path of ["/", "/cases", "/cases/new", href, `${href}/appi`, `${href}/documents/ppc_report`]) {
+    await page.goto(`${server.base}${path}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${path} overflows a tablet screen by ${overflow}px`);
+  }
+  await context.close();
+});
