@@ -111,3 +111,57 @@ fn live_detection_without_rules_is_refused_with_the_flag_to_add() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--detect-rules"), "{}", stderr(&out));
 }
+
+#[test]
+fn indicators_noted_on_a_case_are_searched_for_in_live_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(run(&data, &["org", "add", "みなと会"]).status.success());
+    let register = dir.path().join("register.csv");
+    std::fs::write(&register, "施設,名称,種別\nみなと総合病院,UTM,UTM/ファイアウォール\n").unwrap();
+    assert!(run(&data, &["inventory", "import", register.to_str().unwrap()]).status.success());
+    let open = run(
+        &data,
+        &["cases", "open", "--facility", "みなと総合病院", "--title", "不正ログイン", "--aware", "2026-11-20 10:00"],
+    );
+    assert!(open.status.success(), "{}", stderr(&open));
+    let id = stdout(&open).trim().to_string();
+    let ioc = run(&data, &["cases", "ioc", &id, "203.0.113.9", "--note", "VPNログ"]);
+    assert!(ioc.status.success(), "{}", stderr(&ioc));
+    // No rule matches these lines; only the case's indicator can raise the alert.
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::write(rules.join("never.yml"), RULE.replace("status: failed", "status: never-seen")).unwrap();
+
+    let server = start(
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--syslog",
+            "127.0.0.1:0",
+            "--detect-rules",
+            rules.to_str().unwrap(),
+            "--detect-facility",
+            "みなと総合病院",
+        ],
+        3,
+    );
+    assert!(server.lines.iter().any(|l| l == "1 indicators from incident cases"), "{:?}", server.lines);
+    let syslog = server.lines.iter().find_map(|l| l.strip_prefix("syslog on udp and tcp ")).unwrap().to_string();
+    let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    udp.send_to(line(0).as_bytes(), &syslog).unwrap();
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let alerts = loop {
+        let out = run(&data, &["alerts", "--format", "json"]);
+        let alerts: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        if alerts.as_array().is_some_and(|a| !a.is_empty()) || Instant::now() > deadline {
+            break alerts;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(alerts[0]["rule_title"], "IOC match: incident cases", "{alerts}");
+}

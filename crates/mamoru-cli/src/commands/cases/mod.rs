@@ -1,6 +1,7 @@
-//! `mamoru cases`: incident cases from the command line — list, show, open, note, store
+//! `mamoru cases`: incident cases from the command line — list, show, open, note, add tasks and indicators, store
 //! evidence, draft the reports, export a closed case anonymized, and gather the indicators.
 
+mod add;
 mod show;
 
 use std::io::Write;
@@ -40,6 +41,8 @@ enum CasesCommand {
     Show(Show),
     Open(Open),
     Note(Note),
+    Task(add::Task),
+    Ioc(add::Ioc),
     Status(Status),
     Evidence(EvidenceCmd),
     Document(Document),
@@ -56,6 +59,8 @@ impl Cases {
             CasesCommand::Show(c) => c.run(&app, &p).await,
             CasesCommand::Open(c) => c.run(&app, &p).await,
             CasesCommand::Note(c) => c.run(&app, &p).await,
+            CasesCommand::Task(c) => c.run(&app, &p).await,
+            CasesCommand::Ioc(c) => c.run(&app, &p).await,
             CasesCommand::Status(c) => c.run(&app, &p).await,
             CasesCommand::Evidence(c) => c.run(&app, &p).await,
             CasesCommand::Document(c) => c.run(&app, &p).await,
