@@ -122,6 +122,8 @@ struct Can {
     reopen: bool,
     false_positive: bool,
     everywhere: bool,
+    /// Open an incident case from it.
+    open_case: bool,
 }
 
 #[derive(Template)]
@@ -190,6 +192,7 @@ async fn render(
         reopen: triage && reopen,
         false_positive: suppress && a.status.can_become(AlertStatus::FalsePositive),
         everywhere: v.p.can(Action::SuppressAlerts, None),
+        open_case: v.p.can(Action::RespondIncidents, f),
     };
     let choices =
         a.details.iter().filter(|(k, v)| !k.trim().is_empty() && !v.trim().is_empty()).map(|(k, v)| format!("{k}={v}"));

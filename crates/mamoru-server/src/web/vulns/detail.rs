@@ -64,6 +64,8 @@ struct ShowPage {
     layout: Layout,
     r: Row,
     can_decide: bool,
+    /// May open an incident case from it.
+    can_open_case: bool,
     form: DecisionForm,
     errors: FormErrors,
     choices: [(&'static str, &'static str); 4],
@@ -77,9 +79,19 @@ fn render(
     done: Option<&str>,
 ) -> Result<Response, WebError> {
     let can_decide = v.p.can(Action::DecideFindings, Some(f.matched.facility));
+    let can_open_case = v.p.can(Action::RespondIncidents, Some(f.matched.facility));
     let title = format!("{} — {}", f.matched.vuln_id, f.asset_name);
     let layout = Layout { title, ..Layout::new(v, "vulns.title", "vulns") }.with_notice(v.tr, done);
-    page(&ShowPage { tr: v.tr, layout, r: Row::new(v.tr, f, today()), can_decide, form, errors, choices: CHOICES })
+    page(&ShowPage {
+        tr: v.tr,
+        layout,
+        r: Row::new(v.tr, f, today()),
+        can_decide,
+        can_open_case,
+        form,
+        errors,
+        choices: CHOICES,
+    })
 }
 
 /// `GET /vulns/{id}`.
