@@ -146,6 +146,7 @@ pub(crate) const CASE_MESSAGES: &[(&str, &str, &str)] = &[
     ("cases.scope_asset", "機器", "Asset"),
     ("cases.scope_system", "システム", "System"),
     ("cases.scope_add_facility", "他の施設を追加", "Add another facility"),
+    ("cases.scope_add_asset", "台帳の機器を追加", "Add an asset of the register"),
     ("cases.scope_add_system", "システム・機器を追加", "Add a system or device"),
     ("cases.scope_system_hint", "例: 電子カルテ、PACS", "e.g. EHR, PACS"),
     ("cases.scope_submit", "追加", "Add"),

@@ -70,6 +70,15 @@ async fn a_case_opened_from_an_alert_shows_its_deadlines_and_its_problems_next_t
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("id=\"entry-text-err\">入力してください"));
 
+    // An asset of the register joins the scope, named with its facility.
+    let (_, html) = c.text(&format!("/cases/{id}")).await;
+    let marker = "<select id=\"scope-asset\" name=\"asset\">";
+    let options = &html[html.find(marker).expect("the scope form offers assets")..];
+    let value = options.split("<option value=\"").nth(2).and_then(|o| o.split('"').next()).unwrap().to_owned();
+    let res = c.post_form(&format!("/cases/{id}"), &format!("/cases/{id}/scope"), &[("asset", value.as_str())]).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("影響範囲に追加（機器）"), "the timeline says so");
+
     // Evidence with a Japanese name comes back with its name and bytes.
     let csrf = c.csrf(&format!("/cases/{id}")).await;
     let part = reqwest::multipart::Part::bytes(b"LockBit 3.0 ransom note".to_vec()).file_name("脅迫文.txt");

@@ -65,6 +65,8 @@ struct ShowPage {
     can: Can,
     failed: Failed,
     facilities: Vec<Facility>,
+    /// The case facility's assets, to add one to the scope.
+    assets: Vec<mamoru_store::AssetListItem>,
     first_hour: &'static [FirstHourItem],
     statuses: &'static [CaseStatus],
     kinds: [EntryKind; 4],
@@ -186,6 +188,13 @@ pub(crate) async fn render(
     let f = Some(view.case.facility);
     let can = Can { respond: v.p.can(Action::RespondIncidents, f), report: v.p.can(Action::ReportIncidents, f) };
     let facilities = if can.respond { state.app.facilities(&v.p).await? } else { Vec::new() };
+    let assets = match can.respond {
+        true => {
+            let query = mamoru_store::AssetQuery { facility: f, limit: Some(500), ..Default::default() };
+            state.app.list_assets(&v.p, query).await?.0
+        }
+        false => Vec::new(),
+    };
     let title = format!("#{} {}", view.case.id, view.case.title);
     let layout = Layout { title, ..Layout::new(v, "cases.title", "cases") }.with_notice(v.tr, done);
     let mut res = page(&ShowPage {
@@ -198,6 +207,7 @@ pub(crate) async fn render(
         can,
         failed: failed.clone(),
         facilities,
+        assets,
         first_hour: FIRST_HOUR,
         statuses: CaseStatus::ALL,
         kinds: WRITTEN_KINDS,
