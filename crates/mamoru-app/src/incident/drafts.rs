@@ -15,7 +15,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use mamoru_domain::appi::{Category, Regime};
-use mamoru_domain::incident::{EntryKind, FIRST_HOUR, report_field};
+use mamoru_domain::incident::{EntryKind, FIRST_HOUR, REPORT_FIELDS, report_field};
 use mamoru_domain::{ChainRole, Facility, PartyKind};
 use mamoru_report::{Document, Field, Mark, Section};
 use mamoru_store::{Case, CaseEntry, CaseTask, ChainEntry, Evidence, ScopeItem};
@@ -238,24 +238,12 @@ fn ppc_report(r: &Record<'_>, stage: Stage) -> Document {
         r.appi.obligation.as_ref().map(|o| o.reasons.iter().map(|x| x.ja.clone()).collect::<Vec<_>>().join("\n"));
     let reporter = r.appi.obligation.as_ref().map(|o| o.reporter.clone()).unwrap_or_default();
     let kind = f.kind.map(|k| format!("医療業（{}）", k.ja())).unwrap_or_else(|| "医療業".into());
-    let nine = [
-        "overview",
-        "data_items",
-        "people",
-        "cause",
-        "secondary_damage",
-        "response_to_people",
-        "publication",
-        "prevention",
-        "other",
-    ];
-    let items = nine
+    // The record's first nine facts are the nine items of Rules Art. 8(1), in order (a test in
+    // the domain holds that).
+    let items = REPORT_FIELDS[..9]
         .iter()
         .enumerate()
-        .map(|(i, key)| {
-            let label = format!("({}) {}", i + 1, report_field(key).map_or(*key, |f| f.ja));
-            fact_as(r, key, &label)
-        })
+        .map(|(i, f)| fact_as(r, f.key, &format!("({}) {}", i + 1, f.ja)))
         .collect();
     let act = regime.act_article();
     Document {
