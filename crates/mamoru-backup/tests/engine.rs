@@ -1,0 +1,146 @@
+//! The engine on real files in temporary folders: round trip, wrong password, a flipped byte,
+//! the restore test and the ransomware guard.
+
+use std::path::{Path, PathBuf};
+
+use mamoru_backup::{BackupRepo, BackupRequest, Error, Password};
+
+/// Random-looking bytes (xorshift), standing in for ciphertext or compressed data.
+fn noise(seed: u64, n: usize) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+fn repo(dir: &Path) -> BackupRepo {
+    let r = BackupRepo::new(dir.join("repo"), Password::new("正しいパスワード"));
+    r.init().unwrap();
+    r
+}
+
+/// `src` with Japanese names, an empty file and a 20 MB random one.
+fn source(dir: &Path) -> PathBuf {
+    let src = dir.join("src");
+    std::fs::create_dir_all(src.join("患者記録")).unwrap();
+    std::fs::write(src.join("患者記録/日本語ファイル.txt"), "診療録\n".repeat(1000)).unwrap();
+    std::fs::write(src.join("カルテ 2026年.pdf"), b"%PDF-1.7").unwrap();
+    std::fs::write(src.join("空.txt"), b"").unwrap();
+    std::fs::write(src.join("big.bin"), noise(7, 20 << 20)).unwrap();
+    src
+}
+
+/// Where a source file lands inside a restore target: restic stores absolute paths.
+fn restored(target: &Path, src: &Path, rel: &str) -> PathBuf {
+    target.join(src.strip_prefix("/").unwrap()).join(rel)
+}
+
+/// The biggest pack in the repository: the one holding the random file's chunks.
+fn biggest_pack(repo: &Path) -> PathBuf {
+    let mut packs = Vec::new();
+    for d in std::fs::read_dir(repo.join("data")).unwrap() {
+        for f in std::fs::read_dir(d.unwrap().path()).unwrap() {
+            let p = f.unwrap().path();
+            packs.push((p.metadata().unwrap().len(), p));
+        }
+    }
+    packs.into_iter().max().unwrap().1
+}
+
+fn flip_byte(file: &Path) {
+    let mut bytes = std::fs::read(file).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x40;
+    std::fs::write(file, bytes).unwrap();
+}
+
+#[test]
+fn round_trip_keeps_every_byte_and_a_damaged_pack_is_named_with_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = repo(dir.path());
+    let src = source(dir.path());
+    let done = r.backup(&BackupRequest { paths: vec![src.clone()], tags: vec!["daily".into()], ..Default::default() });
+    let done = done.unwrap();
+    assert_eq!(done.files, 4);
+    let snaps = r.snapshots().unwrap();
+    assert_eq!(snaps.len(), 1);
+    assert_eq!(snaps[0].id, done.snapshot);
+    assert_eq!(snaps[0].tags, ["daily"]);
+
+    let target = dir.path().join("target");
+    let out = r.restore(&done.snapshot[..8], &target).unwrap();
+    assert_eq!(out.files, 4);
+    for rel in ["患者記録/日本語ファイル.txt", "カルテ 2026年.pdf", "空.txt", "big.bin"] {
+        let a = std::fs::read(src.join(rel)).unwrap();
+        let b = std::fs::read(restored(&target, &src, rel)).unwrap();
+        assert!(a == b, "{rel} differs after the round trip");
+    }
+
+    let good = r.restore_test(Some(dir.path())).unwrap();
+    assert!(good.ok, "{good:?}");
+    assert_eq!((good.files, good.files_ok), (4, 4));
+    assert!(good.bytes >= 20 << 20);
+    assert!(r.verify(Some(100.0)).unwrap().ok);
+
+    let pack = biggest_pack(r.path());
+    flip_byte(&pack);
+    let report = r.verify(Some(100.0)).unwrap();
+    assert!(!report.ok);
+    let name = pack.file_name().unwrap().to_str().unwrap();
+    let damaged = report.damaged.iter().find(|d| d.pack == name).unwrap_or_else(|| panic!("{report:?}"));
+    let files: Vec<_> = damaged.files.iter().map(|f| f.path.as_str()).collect();
+    assert!(files.len() == 1 && files[0].ends_with("src/big.bin"), "{files:?}");
+
+    let bad = r.restore_test(Some(dir.path())).unwrap();
+    assert!(!bad.ok);
+    let failed: Vec<_> = bad.failed.iter().map(|f| f.path.as_str()).collect();
+    assert!(failed.len() == 1 && failed[0].ends_with("src/big.bin"), "{bad:?}");
+    assert_eq!(bad.files_ok, 3);
+}
+
+#[test]
+fn a_wrong_password_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    repo(dir.path());
+    let wrong = BackupRepo::new(dir.path().join("repo"), Password::new("違う"));
+    let e = wrong.snapshots().unwrap_err();
+    assert!(matches!(e, Error::WrongPassword { .. }), "{e:?}");
+    assert!(e.to_string().contains("wrong password") && e.to_string().contains("repo"), "{e}");
+}
+
+#[test]
+fn the_guard_refuses_a_folder_encrypted_since_the_last_backup_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = repo(dir.path());
+    let src = dir.path().join("share");
+    std::fs::create_dir(&src).unwrap();
+    for i in 0..40 {
+        std::fs::write(src.join(format!("紹介状{i}.txt")), format!("患者 {i} の紹介状\n").repeat(200)).unwrap();
+    }
+    let req = BackupRequest {
+        paths: vec![src.clone()],
+        guard_state: Some(dir.path().join("state/guard.json")),
+        ..Default::default()
+    };
+    r.backup(&req).unwrap();
+    r.backup(&req).unwrap();
+    for i in 0..40 {
+        std::fs::write(src.join(format!("紹介状{i}.txt")), noise(i + 1, 9000)).unwrap();
+    }
+    let e = r.backup(&req).unwrap_err();
+    let Error::GuardAlarm { reasons, .. } = &e else { panic!("{e:?}") };
+    assert!(reasons.iter().any(|r| r.contains("ランダム")), "{reasons:?}");
+    // Refusing does not learn the encrypted state: the next run alarms again.
+    assert!(matches!(r.backup(&req), Err(Error::GuardAlarm { .. })));
+    assert_eq!(r.snapshots().unwrap().len(), 2);
+    let forced = r.backup(&BackupRequest { force: true, ..req.clone() }).unwrap();
+    assert!(!forced.forced_past.is_empty());
+    assert_eq!(r.snapshots().unwrap().len(), 3);
+    // After a forced backup the new state is the baseline.
+    r.backup(&req).unwrap();
+}
