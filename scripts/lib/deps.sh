@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs and the machine lacks: PostgreSQL's server, Chromium,
-# Japanese fonts and pdftotext (Debian packages) and Node.js with npm. Uses sudo when not root.
+# Japanese fonts, pdftotext and restic (Debian packages) and Node.js with npm. Uses sudo when not root.
 set -euo pipefail
 
 missing=()
@@ -11,6 +11,8 @@ command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 [ -e /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf ] || missing+=(fonts-ipaexfont-gothic)
 [ -e /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf ] || missing+=(fonts-ipaexfont-mincho)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+# mamoru-backup's tests prove that restic reads Mamoru's repositories and the other way round.
+command -v restic >/dev/null 2>&1 || missing+=(restic)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"

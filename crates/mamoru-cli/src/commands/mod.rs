@@ -1,6 +1,7 @@
 //! The subcommands, one file each; their doc comments are the `--help` text.
 
 mod appi;
+mod backup;
 mod cases;
 mod demo;
 mod detect;
@@ -52,6 +53,8 @@ enum Command {
     #[command(subcommand)]
     Appi(appi::AppiCommand),
     Cases(cases::Cases),
+    #[command(subcommand)]
+    Backup(backup::BackupCommand),
 }
 
 /// Runs the chosen subcommand.
@@ -70,6 +73,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Alerts(c) => c.run(&cli.data).await,
         Command::Appi(c) => c.run(),
         Command::Cases(c) => c.run(&cli.data).await,
+        Command::Backup(c) => c.run(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Tests of the `mamoru` binary itself: each runs the built binary in its own directory.
 
 mod appi;
+mod backup;
 mod cases;
 mod demo;
 mod help;
