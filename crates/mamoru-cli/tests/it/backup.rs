@@ -192,3 +192,46 @@ fn the_guard_refuses_an_encrypted_folder_until_forced() {
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&snaps.stdout).unwrap().as_array().unwrap().len(), 1);
     ok(run(&["--force"]));
 }
+
+#[test]
+fn a_backup_killed_half_way_leaves_a_repository_the_next_run_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    let big = dir.path().join("big");
+    std::fs::create_dir(&big).unwrap();
+    // 192 MiB of incompressible data, about 2 s to back up: long enough to be killed half-way.
+    for i in 0..12 {
+        let mut random = std::io::Read::take(std::fs::File::open("/dev/urandom").unwrap(), 16 << 20);
+        std::io::copy(&mut random, &mut std::fs::File::create(big.join(format!("{i}.bin"))).unwrap()).unwrap();
+    }
+    ok(backup(&["init", "--repo", s(&repo)]));
+    let mut child = mamoru()
+        .args(["backup", "run", "--no-guard", "--repo", s(&repo), s(&big)])
+        .env("MAMORU_BACKUP_PASSWORD", PASSWORD)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once the first pack is on disk: half-way, with data written and no snapshot yet.
+    let packs = || {
+        std::fs::read_dir(repo.join("data"))
+            .unwrap()
+            .flatten()
+            .map(|d| d.path().read_dir().unwrap().count())
+            .sum::<usize>()
+    };
+    let started = std::time::Instant::now();
+    while packs() == 0 && child.try_wait().unwrap().is_none() && started.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let finished_first = child.try_wait().unwrap().is_some();
+    child.kill().unwrap_or(()); // SIGKILL on Unix
+    child.wait().unwrap();
+    assert!(!finished_first, "the backup finished before it could be killed; make the folder bigger");
+    // The killed run left its lock behind; a dead holder on this host is taken over.
+    assert!(repo.join("mamoru.lock").exists());
+    let run = ok(backup(&["run", "--no-guard", "--repo", s(&repo), s(&big), "--format", "json"]));
+    let run: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(run["files"], 12);
+    ok(backup(&["verify", "--repo", s(&repo), "--read-data-subset", "100%"]));
+    restic(&["-r", s(&repo), "check"]);
+}
