@@ -13,6 +13,7 @@
 //! bytes) and says when an unusual share of files changed or turned into random-looking data,
 //! so that retention does not forget the older, good generations.
 
+mod backend;
 mod error;
 pub mod guard;
 pub mod lock;

@@ -1,12 +1,14 @@
 //! Opening and creating repositories on a local path, and the password.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use rustic_backend::BackendOptions;
 use rustic_core::{
-    ConfigOptions, Credentials, IndexedFullStatus, KeyOptions, OpenStatus, Repository, RepositoryOptions,
+    ConfigOptions, Credentials, IndexedFullStatus, KeyOptions, OpenStatus, Repository, RepositoryBackends,
+    RepositoryOptions, WriteBackend,
 };
 
+use crate::backend::AtomicLocal;
 use crate::error::{Error, Result};
 
 /// The environment variable holding the repository password.
@@ -65,11 +67,9 @@ impl BackupRepo {
     }
 
     fn unopened(&self) -> Result<Repository<()>> {
-        let location = self.path.to_str().ok_or_else(|| Error::NotUtf8 { path: self.path.clone() })?;
-        let backends = BackendOptions::default()
-            .repository(format!("local:{location}"))
-            .to_backends()
-            .map_err(Error::rustic(&self.path, "open"))?;
+        self.path.to_str().ok_or_else(|| Error::NotUtf8 { path: self.path.clone() })?;
+        let local = AtomicLocal::new(&self.path).map_err(Error::rustic(&self.path, "open"))?;
+        let backends = RepositoryBackends::new(Arc::new(local) as Arc<dyn WriteBackend>, None);
         // No cache: the repository is on a local path already, and a cache under ~/.cache would
         // go stale when restic changes the repository (rustic#1671).
         Repository::new(&RepositoryOptions::default().no_cache(true), &backends)

@@ -144,3 +144,21 @@ fn the_guard_refuses_a_folder_encrypted_since_the_last_backup_unless_forced() {
     // After a forced backup the new state is the baseline.
     r.backup(&req).unwrap();
 }
+
+#[test]
+fn a_torn_write_left_by_a_crash_is_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = repo(dir.path());
+    let src = dir.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::write(src.join("a.txt"), "紹介状").unwrap();
+    r.backup(&BackupRequest { paths: vec![src], ..Default::default() }).unwrap();
+    // Writes go to a temporary name and are renamed whole; a crash leaves only such a file.
+    let leftovers = |d: &str| std::fs::read_dir(r.path().join(d)).unwrap().flatten().count();
+    assert_eq!((leftovers("snapshots"), leftovers("index")), (1, 1));
+    std::fs::write(r.path().join("snapshots/.tmp-1-0123"), [0u8; 100]).unwrap();
+    std::fs::write(r.path().join("index/.tmp-1-4567"), [0u8; 100]).unwrap();
+    assert_eq!(r.snapshots().unwrap().len(), 1);
+    assert!(r.verify(Some(100.0)).unwrap().ok);
+    assert!(r.restore_test(Some(dir.path())).unwrap().ok);
+}
