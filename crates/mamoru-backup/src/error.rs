@@ -98,16 +98,37 @@ impl Error {
             if e.is_incorrect_password() {
                 Error::WrongPassword { repo }
             } else {
-                Error::Repository { repo, action, message: e.display_log() }
+                Error::Repository { repo, action, message: one_line(&e) }
             }
         }
     }
 }
 
-/// The text of a caught panic.
+/// rustic's message as one line: `display_log` still appends context and, with
+/// `RUST_BACKTRACE` set, a backtrace over many lines.
+pub(crate) fn one_line(e: &rustic_core::RusticError) -> String {
+    let log = e.display_log();
+    let mut lines = log.lines().map(str::trim);
+    let first = lines.next().unwrap_or_default().to_owned();
+    // For errors with a cause, the cause's words come after a `Message:` line.
+    match lines.skip_while(|l| *l != "Message:").nth(1).filter(|l| !l.is_empty()) {
+        Some(message) => format!("{first} {message}"),
+        None => first,
+    }
+}
+
+/// The text of a caught panic, short: rustic's unwrapped errors are Debug dumps with a
+/// backtrace, of which the `guidance` ("Data decryption failed, MAC check failed.") says it.
 pub(crate) fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
-    p.downcast_ref::<&str>()
+    let text = p
+        .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())
         .or_else(|| p.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panic".to_owned())
+        .unwrap_or_else(|| "panic".to_owned());
+    if let Some((_, rest)) = text.split_once("guidance: \"")
+        && let Some((guidance, _)) = rest.split_once('"')
+    {
+        return format!("a pack could not be read: {guidance}");
+    }
+    text.chars().take(200).collect()
 }

@@ -11,7 +11,7 @@ use rustic_core::repofile::{Node, NodeType};
 use rustic_core::{IndexedFullStatus, LsOptions, Repository};
 use serde::Serialize;
 
-use crate::error::{Error, Result, panic_message};
+use crate::error::{Error, Result, one_line, panic_message};
 use crate::repo::BackupRepo;
 use crate::restore::{find_snapshot, restore_into};
 
@@ -118,7 +118,7 @@ fn check_file(repo: &Repository<IndexedFullStatus>, node: &Node, on_disk: &PathB
     let mut reader = BufReader::new(file);
     let mut offset = 0u64;
     for id in node.content.iter().flatten() {
-        let entry = repo.get_index_entry(id).map_err(|e| e.display_log())?;
+        let entry = repo.get_index_entry(id).map_err(|e| one_line(&e))?;
         let chunk = u64::from(entry.location.data_length());
         if !id.blob_matches_reader(chunk, &mut reader) {
             return Err(format!("content differs from the snapshot at byte {offset} (chunk {})", id.to_hex().as_str()));
@@ -140,7 +140,7 @@ fn redo_file(repo: &Repository<IndexedFullStatus>, node: &Node, on_disk: &PathBu
     let mut out = File::create(on_disk).map_err(|e| e.to_string())?;
     match catch_unwind(AssertUnwindSafe(|| repo.dump(node, &mut out))) {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => Err(format!("cannot be read from the repository: {}", e.display_log())),
+        Ok(Err(e)) => Err(format!("cannot be read from the repository: {}", one_line(&e))),
         Err(p) => Err(format!("cannot be read from the repository: {}", panic_message(p.as_ref()))),
     }
 }

@@ -30,6 +30,7 @@ pub(crate) enum BackupCommand {
 
 impl BackupCommand {
     pub(crate) fn run(self) -> anyhow::Result<ExitCode> {
+        quiet_panics();
         match self {
             BackupCommand::Init(c) => c.run(),
             BackupCommand::Run(c) => c.run(),
@@ -39,6 +40,16 @@ impl BackupCommand {
             BackupCommand::RestoreTest(c) => c.run(),
         }
     }
+}
+
+/// rustic's restore panics on a damaged pack; the engine catches that and reports it as an
+/// error, so the default hook's multi-screen dump (with RUST_BACKTRACE) is only noise. One line
+/// remains, for a panic nobody catches.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("(panic{at}; handled below if it came from reading the repository)");
+    }));
 }
 
 /// The repository and how to unlock it.
