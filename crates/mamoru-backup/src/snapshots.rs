@@ -11,7 +11,7 @@ use crate::repo::BackupRepo;
 pub struct SnapshotInfo {
     /// The id (64 hex digits); restic and Mamoru accept any unique prefix.
     pub id: String,
-    /// When the backup started, RFC 3339 with the machine's offset.
+    /// When the backup started, RFC 3339 in UTC.
     pub time: String,
     /// The host that made it.
     pub host: String,
