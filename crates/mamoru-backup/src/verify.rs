@@ -57,6 +57,7 @@ impl BackupRepo {
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         let mut mentioned = BTreeSet::new();
+        let mut trees_damaged = false;
         for (level, finding) in &results.0 {
             // `CheckError` is not re-exported, so its variants cannot be matched; its Debug form
             // carries the full ids, its Display form the short message.
@@ -69,15 +70,41 @@ impl BackupRepo {
             let debug = format!("{finding:?}");
             mentioned.extend(hex_ids(&debug));
             if debug.contains("ErrorCheckingTrees") {
-                // A damaged tree stops the tree check, and with it the list of packs to read:
-                // the data was not read in this run (see the research brief).
-                errors.push(format!("{line} (trees are damaged; pack data was not read in this run)"));
+                trees_damaged = true;
+                errors.push(format!("{line} (trees are damaged)"));
             } else {
                 errors.push(line);
             }
         }
+        if trees_damaged {
+            // A damaged tree stops rustic's tree check, and with it the list of packs to read:
+            // it read no data at all, and names the tree pack only by a short id. Read the tree
+            // blobs (small) and, when data was asked for, every data blob here instead.
+            for pack in self.unreadable_packs(read_data_percent.is_some())? {
+                errors.push(format!("pack {}: contents that cannot be read back", &pack[..8]));
+                mentioned.insert(pack);
+            }
+        }
         let damaged = if errors.is_empty() { Vec::new() } else { self.damaged_packs(&mentioned) };
         Ok(VerifyReport { ok: errors.is_empty(), read_data: read_data_percent.is_some(), errors, warnings, damaged })
+    }
+
+    /// Every pack holding a tree blob, or with `data` a data blob, that fails to read
+    /// (decryption with its MAC check, decompression).
+    fn unreadable_packs(&self, data: bool) -> Result<BTreeSet<String>> {
+        let repo = self.open_indexed()?;
+        let mut bad = BTreeSet::new();
+        for (_, index) in
+            repo.stream_files::<IndexFile>().map_err(Error::rustic(&self.path, "read the index"))?.flatten()
+        {
+            for pack in index.packs {
+                let mut blobs = pack.blobs.iter().filter(|b| data || b.tpe == BlobType::Tree);
+                if blobs.any(|b| repo.cat_blob(b.tpe, b.id.to_hex().as_str()).is_err()) {
+                    bad.insert(pack.id.to_hex().as_str().to_owned());
+                }
+            }
+        }
+        Ok(bad)
     }
 
     /// The packs among `mentioned` ids, each with the files it affects. Best effort: with the

@@ -162,3 +162,28 @@ fn a_torn_write_left_by_a_crash_is_ignored() {
     assert!(r.verify(Some(100.0)).unwrap().ok);
     assert!(r.restore_test(Some(dir.path())).unwrap().ok);
 }
+
+#[test]
+fn a_damaged_tree_fails_verify_and_the_data_is_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = repo(dir.path());
+    let src = source(dir.path());
+    r.backup(&BackupRequest { paths: vec![src], ..Default::default() }).unwrap();
+    let mut packs: Vec<_> = std::fs::read_dir(r.path().join("data"))
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .map(|f| f.unwrap().path())
+        .collect();
+    packs.sort_by_key(|p| p.metadata().unwrap().len());
+    // The smallest pack holds the trees, the biggest the random file.
+    let (tree, data) = (packs.first().unwrap().clone(), packs.last().unwrap().clone());
+    assert_ne!(tree, data);
+    flip_byte(&tree);
+    flip_byte(&data);
+    let report = r.verify(Some(100.0)).unwrap();
+    assert!(!report.ok);
+    let named: Vec<_> = report.damaged.iter().map(|d| d.pack.as_str()).collect();
+    for p in [&tree, &data] {
+        assert!(named.contains(&p.file_name().unwrap().to_str().unwrap()), "{report:?}");
+    }
+}
