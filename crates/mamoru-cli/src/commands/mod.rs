@@ -80,7 +80,8 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// Logs go to stderr (stdout is for results); `RUST_LOG` overrides the level. rustic_core's
 /// own error log is off: the backup commands report each of its errors once, in one line.
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,mamoru_server=info,mamoru_cli=info,evtx=error,rustic_core=off"));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("warn,mamoru_server=info,mamoru_cli=info,evtx=error,rustic_core=off")
+    });
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }

@@ -31,3 +31,13 @@ fn every_command_documents_itself() {
     let out = mamoru().args(["inventory", "import", "--help"]).output().unwrap();
     assert!(stdout(&out).contains("All or nothing"));
 }
+
+#[test]
+fn every_backup_command_documents_itself() {
+    for cmd in ["init", "run", "snapshots", "restore", "verify", "restore-test"] {
+        let out = mamoru().args(["backup", cmd, "--help"]).output().unwrap();
+        assert!(out.status.success(), "backup {cmd}");
+        let text = stdout(&out);
+        assert!(text.contains("--repo") && text.contains("MAMORU_BACKUP_PASSWORD"), "backup {cmd}: {text}");
+    }
+}
