@@ -97,6 +97,8 @@ test("login works with the keyboard alone, and pages fit a tablet", async () => 
   const context = await chrome.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true });
   const page = await context.newPage();
   await page.goto(`${server.base}/login`);
+  // Typing before the browser applies autofocus would lose keys on a busy machine.
+  await page.waitForFunction(() => document.activeElement?.id === "email");
   await page.keyboard.type(b.email);
   await page.keyboard.press("Tab");
   await page.keyboard.type(b.password);
