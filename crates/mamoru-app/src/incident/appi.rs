@@ -14,8 +14,8 @@ use mamoru_domain::appi::{
 };
 use mamoru_domain::incident::EntryKind;
 use mamoru_domain::values::{parse_count, parse_flag};
-use mamoru_domain::{CaseId, Checker, Invalid, OrgId, Problem};
-use mamoru_store::{Case, NewEntry};
+use mamoru_domain::{CaseId, Checker, Invalid, Operator, Problem};
+use mamoru_store::{Case, CaseEntry, NewEntry};
 use serde_json::{Value, json};
 
 use super::record::invalid;
@@ -88,38 +88,9 @@ impl App {
     /// The case's breach-report duty, deadlines and reminders as of now.
     pub async fn case_appi(&self, p: &Principal, id: CaseId) -> Result<AppiView> {
         let case = self.case(p, id).await?;
-        self.appi_view(p.org, &case, Timestamp::now()).await
-    }
-
-    pub(crate) async fn appi_view(&self, org: OrgId, case: &Case, now: Timestamp) -> Result<AppiView> {
-        let facility = self.store.facility(org, case.facility).await?;
-        let facts = case.appi.as_ref().and_then(|v| facts_from_json(&v["facts"]));
-        // Once answered, the wizard's regime (which may override the facility's) is the one.
-        let regime = facts.map_or(Regime::from(facility.draft.operator), |f| f.regime);
-        let obligation = facts.as_ref().map(decide);
-        let categories = obligation.as_ref().map(|o| o.categories.clone()).unwrap_or_default();
-        let deadlines = report_deadlines(case.aware_at, &categories);
-        let entries = self.store.case_entries(org, case.id).await?;
-        let filed = |which: &str| {
-            entries.iter().find(|e| e.kind == EntryKind::Report && e.reference.as_deref() == Some(which)).map(|e| e.at)
-        };
-        let (preliminary_filed, final_filed) = (filed("filed:preliminary"), filed("filed:final"));
-        let owed = obligation.as_ref().is_some_and(|o| o.reportable && o.must_report) && case.status.is_open();
-        let reminders = match owed {
-            true => status_at(&deadlines, now)
-                .into_iter()
-                .filter(|r| match r.kind {
-                    mamoru_domain::appi::DeadlineKind::Final => final_filed.is_none(),
-                    _ => preliminary_filed.is_none() && final_filed.is_none(),
-                })
-                .collect(),
-            false => Vec::new(),
-        };
-        let decided = case
-            .appi
-            .as_ref()
-            .and_then(|v| Some((v["decided_by"].as_str()?.to_owned(), v["decided_at"].as_str()?.to_owned())));
-        Ok(AppiView { regime, facts, obligation, deadlines, reminders, preliminary_filed, final_filed, decided })
+        let facility = self.store.facility(p.org, case.facility).await?;
+        let entries = self.store.case_entries(p.org, id).await?;
+        Ok(appi_view(&case, facility.draft.operator, &entries, Timestamp::now()))
     }
 
     /// Runs the wizard: checks the answers, decides, and keeps both on the case with a
@@ -192,7 +163,9 @@ impl App {
     pub async fn queue_case_reminders(&self, now: Timestamp) -> Result<usize> {
         let mut queued = 0;
         for (org, case) in self.store.open_cases_everywhere().await? {
-            let view = self.appi_view(org, &case, now).await?;
+            let facility = self.store.facility(org, case.facility).await?;
+            let entries = self.store.case_entries(org, case.id).await?;
+            let view = appi_view(&case, facility.draft.operator, &entries, now);
             for r in view.reminders.iter().filter(|r| r.state != DueState::Later) {
                 if !self.store.claim_case_reminder(case.id, r.kind.code(), r.due).await? {
                     continue;
@@ -317,4 +290,35 @@ pub fn form_from_facts(f: &BreachFacts) -> AppiForm {
         notified_outsourcer: yes(f.notified_outsourcer),
         regime: f.regime.code().into(),
     }
+}
+
+/// The breach-report duty of `case` as of `now`, from its record, its facility's operator (the
+/// regime until the wizard says otherwise) and its timeline (the reports filed).
+pub(crate) fn appi_view(case: &Case, operator: Operator, entries: &[CaseEntry], now: Timestamp) -> AppiView {
+    let facts = case.appi.as_ref().and_then(|v| facts_from_json(&v["facts"]));
+    // Once answered, the wizard's regime (which may override the facility's) is the one.
+    let regime = facts.map_or(Regime::from(operator), |f| f.regime);
+    let obligation = facts.as_ref().map(decide);
+    let categories = obligation.as_ref().map(|o| o.categories.clone()).unwrap_or_default();
+    let deadlines = report_deadlines(case.aware_at, &categories);
+    let filed = |which: &str| {
+        entries.iter().find(|e| e.kind == EntryKind::Report && e.reference.as_deref() == Some(which)).map(|e| e.at)
+    };
+    let (preliminary_filed, final_filed) = (filed("filed:preliminary"), filed("filed:final"));
+    let owed = obligation.as_ref().is_some_and(|o| o.reportable && o.must_report) && case.status.is_open();
+    let reminders = match owed {
+        true => status_at(&deadlines, now)
+            .into_iter()
+            .filter(|r| match r.kind {
+                mamoru_domain::appi::DeadlineKind::Final => final_filed.is_none(),
+                _ => preliminary_filed.is_none() && final_filed.is_none(),
+            })
+            .collect(),
+        false => Vec::new(),
+    };
+    let decided = case
+        .appi
+        .as_ref()
+        .and_then(|v| Some((v["decided_by"].as_str()?.to_owned(), v["decided_at"].as_str()?.to_owned())));
+    AppiView { regime, facts, obligation, deadlines, reminders, preliminary_filed, final_filed, decided }
 }

@@ -9,6 +9,7 @@ use mamoru_domain::access::Action;
 use mamoru_domain::incident::report_field;
 use mamoru_report::{Document, Fonts};
 
+use super::appi::appi_view;
 use super::drafts::{DOCUMENTS, Record, Stage, draft};
 use super::record::invalid;
 use crate::error::{Error, Result};
@@ -49,7 +50,8 @@ impl App {
         if !DOCUMENTS.iter().any(|d| d.code == code) {
             return Err(Error::NotFound("document"));
         }
-        let appi = self.appi_view(p.org, &view.case, jiff::Timestamp::now()).await?;
+        let facility = self.store.facility(p.org, view.case.facility).await?;
+        let appi = appi_view(&view.case, facility.draft.operator, &view.entries, jiff::Timestamp::now());
         let stage = match stage.map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => Stage::parse(s).ok_or_else(|| {
                 invalid("stage", mamoru_domain::Problem::Unknown(format!("{s} (preliminary, final, both)")))
@@ -58,7 +60,6 @@ impl App {
             None => Stage::Preliminary,
         };
         let org = self.store.org(p.org).await?;
-        let facility = self.store.facility(p.org, view.case.facility).await?;
         let record = Record {
             org_name: &org.name,
             facility: &facility,

@@ -16,6 +16,7 @@ use mamoru_domain::appi::{People, day_number, tokyo_date};
 use mamoru_domain::incident::{CaseStatus, EntryKind, IocKind};
 use serde_json::{Value, json};
 
+use super::appi::appi_view;
 use super::record::invalid;
 use crate::error::Result;
 use crate::{App, Principal};
@@ -30,7 +31,7 @@ impl App {
             return Err(invalid("status", mamoru_domain::Problem::NotAllowed("only a closed case is shared".into())));
         }
         let facility = self.store.facility(p.org, case.facility).await?;
-        let appi = self.appi_view(p.org, case, Timestamp::now()).await?;
+        let appi = appi_view(case, facility.draft.operator, &view.entries, Timestamp::now());
         let aware_on = tokyo_date(case.aware_at);
         let day = |t: Timestamp| day_number(aware_on, tokyo_date(t));
         let f = &facility.draft;
