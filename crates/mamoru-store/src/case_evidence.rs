@@ -146,6 +146,24 @@ impl Store {
         rows.iter().map(evidence_from_row).collect()
     }
 
+    /// An evidence file's record, without its bytes and without a custody entry: what a
+    /// caller needs to check who may read it before reading it.
+    pub async fn evidence(&self, org: OrgId, id: EvidenceId) -> Result<Evidence> {
+        let row = self
+            .pool
+            .conn()
+            .await?
+            .fetch_optional(
+                "SELECT id, case_id, name, media_type, size, sha256, note, added_by, added_at FROM case_evidence \
+                 WHERE org_id = $1 AND id = $2"
+                    .into(),
+                args![org.get(), id.get()],
+            )
+            .await?
+            .ok_or(Error::NotFound { what: "evidence" })?;
+        evidence_from_row(&row)
+    }
+
     /// An evidence file's bytes, checked against its digest; the read is a custody entry.
     pub async fn evidence_content(&self, org: OrgId, id: EvidenceId, actor: &Actor) -> Result<(Evidence, Vec<u8>)> {
         let row = self
@@ -185,19 +203,7 @@ impl Store {
         note: Option<&str>,
         actor: &Actor,
     ) -> Result<()> {
-        let row = self
-            .pool
-            .conn()
-            .await?
-            .fetch_optional(
-                "SELECT id, case_id, name, media_type, size, sha256, note, added_by, added_at FROM case_evidence \
-                 WHERE org_id = $1 AND id = $2"
-                    .into(),
-                args![org.get(), id.get()],
-            )
-            .await?
-            .ok_or(Error::NotFound { what: "evidence" })?;
-        let ev = evidence_from_row(&row)?;
+        let ev = self.evidence(org, id).await?;
         let c = self.case(org, ev.case).await?;
         let mut tx = self.pool.write().await?;
         custody(&mut tx, org, id, action, note, actor).await?;

@@ -41,10 +41,11 @@ impl App {
 
     /// An evidence file's record and bytes (the read is recorded in its chain of custody).
     pub async fn evidence_file(&self, p: &Principal, id: EvidenceId) -> Result<(Evidence, Vec<u8>)> {
-        let (ev, bytes) = self.store.evidence_content(p.org, id, &p.actor()).await?;
-        // Reading is seeing the case.
+        // Reading is seeing the case, and the check comes first: a refused read must leave no
+        // "exported" entry in the chain of custody.
+        let ev = self.store.evidence(p.org, id).await?;
         self.case(p, ev.case).await?;
-        Ok((ev, bytes))
+        Ok(self.store.evidence_content(p.org, id, &p.actor()).await?)
     }
 
     /// An evidence file's chain of custody.

@@ -225,6 +225,10 @@ async fn bad_input_and_other_people_are_refused() {
     let other = with(&p, Role::Staff, Scope::Facility(clinic));
     assert!(matches!(app.case_view(&other, id).await, Err(Error::NotFound(_))));
     assert!(matches!(app.evidence_file(&other, ev.id).await, Err(Error::NotFound(_))));
+    // The refused read left no trace in the chain of custody: only the owner's one export.
+    let custody = app.custody(&p, id, ev.id).await.unwrap();
+    let exports: Vec<_> = custody.iter().filter(|c| c.action == "exported").collect();
+    assert_eq!(exports.len(), 1, "{custody:?}");
 
     // Another organisation's case does not exist for it.
     let stranger = Principal::cli(app.create_org("やまびこ会").await.unwrap());
