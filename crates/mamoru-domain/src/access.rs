@@ -73,6 +73,9 @@ pub enum Action {
     RespondIncidents,
     /// Decide the breach-report duty, export the reports, close a case, share it anonymized.
     ReportIncidents,
+    /// Answer MHLW's cybersecurity checklist for a facility (はい/いいえ, 確認日, 目標日): a
+    /// declaration the inspector reads, so a manager's.
+    AnswerChecklist,
 }
 
 impl Action {

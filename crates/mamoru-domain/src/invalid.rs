@@ -86,6 +86,13 @@ pub enum Problem {
     InFuture,
     /// A time earlier than the one in the named field (awareness before occurrence).
     Before(&'static str),
+    /// A date outside the period it must fall in (a checklist target date within the fiscal year).
+    OutsidePeriod {
+        /// The first day accepted.
+        from: jiff::civil::Date,
+        /// The last day accepted.
+        to: jiff::civil::Date,
+    },
     /// A file larger than allowed.
     TooLarge {
         /// The largest size accepted, in bytes.
@@ -120,6 +127,7 @@ impl fmt::Display for Problem {
             Problem::NotAfter(day) => write!(f, "must be a date after {day}"),
             Problem::InFuture => write!(f, "must not be in the future"),
             Problem::Before(other) => write!(f, "must not be earlier than {other}"),
+            Problem::OutsidePeriod { from, to } => write!(f, "must be between {from} and {to}"),
             Problem::TooLarge { max_bytes } => write!(f, "larger than {} MiB", max_bytes / (1024 * 1024)),
         }
     }

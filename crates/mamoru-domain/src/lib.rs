@@ -23,6 +23,7 @@ pub mod incident;
 pub mod invalid;
 pub mod password;
 pub mod prefecture;
+pub mod readiness;
 pub mod values;
 pub mod vuln;
 
