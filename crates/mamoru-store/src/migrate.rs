@@ -34,6 +34,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_vuln"),
     migration!(3, "0003_alerts"),
     migration!(4, "0004_incidents"),
+    migration!(6, "0006_readiness"),
 ];
 
 /// The newest schema version this binary knows.
@@ -88,7 +89,11 @@ pub(crate) async fn run(pool: &Pool, now: &str) -> Result<()> {
             _ => return Err(Error::MigrationChanged { version, name: row.text("name")? }),
         }
     }
-    for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+    // Every known migration not yet applied, not only those above the newest applied one: two
+    // migrations written at the same time may land in either order (0006 before 0005), and a
+    // database that took the later number first must still get the earlier one.
+    let done: Vec<i64> = applied.iter().map(|r| r.int("version")).collect::<Result<_>>()?;
+    for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
         tracing::info!(version = m.version, name = m.name, "applying migration");
         raw(&mut tx, m.sql(backend)).await.map_err(|source| Error::Migrate {
             version: m.version,

@@ -9,6 +9,7 @@ mod contacts;
 mod findings;
 mod import;
 mod migrations;
+mod readiness;
 mod support;
 mod tenancy;
 mod users;
