@@ -76,6 +76,11 @@ pub enum Action {
     /// Answer MHLW's cybersecurity checklist for a facility (はい/いいえ, 確認日, 目標日): a
     /// declaration the inspector reads, so a manager's.
     AnswerChecklist,
+    /// Define and change backup jobs: what is backed up where, schedules, generations, the
+    /// offline copy and the restore-test policy.
+    ManageBackups,
+    /// Run a backup job or its restore test now.
+    RunBackups,
 }
 
 impl Action {
@@ -101,8 +106,13 @@ impl Role {
             // on, is a manager's call; staff look at alerts and pass them on.
             // Staff are often the ones at the screen when the ransom note appears: they open
             // the case and write the timeline; what is reported to whom is a manager's call.
+            // Staff run the monthly restore drill and a backup before maintenance; where the
+            // data goes and how long it is kept is a manager's call.
             Role::Staff => {
-                matches!(action, ViewInventory | EditAsset | EditContacts | TriageAlerts | RespondIncidents)
+                matches!(
+                    action,
+                    ViewInventory | EditAsset | EditContacts | TriageAlerts | RespondIncidents | RunBackups
+                )
             }
             Role::Auditor => matches!(action, ViewInventory | ViewAudit),
         }
@@ -209,6 +219,15 @@ mod tests {
         assert!(allowed(&[at(Role::Manager, A)], Action::SuppressAlerts, Some(A)));
         assert!(allowed(&[at(Role::Manager, A)], Action::IngestLogs, Some(A)));
         assert!(!allowed(&[org(Role::Auditor)], Action::TriageAlerts, Some(A)));
+    }
+
+    #[test]
+    fn staff_run_backups_but_managers_define_them() {
+        assert!(allowed(&[at(Role::Staff, A)], Action::RunBackups, Some(A)));
+        assert!(!allowed(&[at(Role::Staff, A)], Action::RunBackups, Some(B)));
+        assert!(!allowed(&[org(Role::Staff)], Action::ManageBackups, Some(A)));
+        assert!(allowed(&[at(Role::Manager, A)], Action::ManageBackups, Some(A)));
+        assert!(!allowed(&[org(Role::Auditor)], Action::RunBackups, Some(A)));
     }
 
     #[test]

@@ -78,3 +78,11 @@ id_type!(
     /// A task on a case.
     TaskId
 );
+id_type!(
+    /// A backup job: one protected system's schedule, repositories and policies.
+    BackupJobId
+);
+id_type!(
+    /// One recorded result of a backup job (a backup, copy, verify, restore test or forget).
+    BackupResultId
+);

@@ -15,6 +15,7 @@ pub mod alert;
 pub mod appi;
 pub mod asset;
 pub mod backoff;
+pub mod backup;
 pub mod contact;
 pub mod cpe;
 pub mod facility;
@@ -34,8 +35,8 @@ pub use contact::{ChainRole, Contact, ContactDraft, ContactInput, Party, PartyDr
 pub use cpe::Cpe23;
 pub use facility::{Facility, FacilityDraft, FacilityInput, FacilityKind, Operator};
 pub use ids::{
-    AlertId, AssetId, CaseId, ContactId, EvidenceId, FacilityId, FindingId, OrgId, PartyId, SuppressionId, TaskId,
-    TokenId, UserId,
+    AlertId, AssetId, BackupJobId, BackupResultId, CaseId, ContactId, EvidenceId, FacilityId, FindingId, OrgId,
+    PartyId, SuppressionId, TaskId, TokenId, UserId,
 };
 pub use invalid::{Checker, Invalid, Problem};
 pub use prefecture::Prefecture;

@@ -34,6 +34,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_vuln"),
     migration!(3, "0003_alerts"),
     migration!(4, "0004_incidents"),
+    migration!(5, "0005_backups"),
     migration!(6, "0006_readiness"),
 ];
 

@@ -3,6 +3,7 @@
 //! NVD, CISA and MyJVN; and detections stored as alerts and triaged.
 
 mod alerts;
+mod backups;
 mod detect;
 mod fetch;
 mod http;

@@ -4,6 +4,7 @@
 mod alerts;
 mod assets;
 mod audit;
+mod backups;
 mod cases;
 mod contacts;
 mod findings;
