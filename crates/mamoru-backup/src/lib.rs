@@ -16,6 +16,7 @@
 mod backend;
 mod error;
 pub mod guard;
+mod location;
 pub mod lock;
 mod repo;
 mod restore;
@@ -24,7 +25,9 @@ mod run;
 mod snapshots;
 mod verify;
 
+pub use backend::Immutability;
 pub use error::{Error, Result};
+pub use location::{Location, S3Location};
 pub use repo::{BackupRepo, PASSWORD_ENV, Password};
 pub use restore::RestoreOutcome;
 pub use restore_test::{FailedFile, RestoreTestReport};

@@ -5,6 +5,10 @@
 //! in the repository folder, created with `create_new` so that exactly one process wins; it
 //! records the pid, host and time. restic ignores unknown files in the repository root.
 //!
+//! Repositories on S3 cannot hold a lock file: their backend writes a lock object instead, at
+//! its first write (`backend::s3_lock`), so [`RepoLock::acquire`] takes nothing for an `s3:`
+//! location.
+//!
 //! After a crash or `kill -9` the file stays. A lock left by a process of this host that no
 //! longer runs is stale and is taken over; a lock of another host is reported with its holder,
 //! because only a person can tell whether that machine still writes.
@@ -20,24 +24,23 @@ pub const LOCK_FILE: &str = "mamoru.lock";
 /// Held while a write runs; the file is removed on drop.
 #[derive(Debug)]
 pub struct RepoLock {
-    file: PathBuf,
+    /// `None` for an S3 repository, whose backend locks by itself.
+    file: Option<PathBuf>,
 }
 
 impl RepoLock {
     /// Takes the lock of the repository at `repo`, taking over a stale one.
     pub fn acquire(repo: &Path) -> Result<RepoLock> {
+        if repo.to_str().is_some_and(|s| s.starts_with("s3:")) {
+            return Ok(RepoLock { file: None });
+        }
         let file = repo.join(LOCK_FILE);
-        let me = format!(
-            "pid {} on {} since {}",
-            std::process::id(),
-            host_name(),
-            jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ")
-        );
+        let me = holder_text();
         for _ in 0..2 {
             match std::fs::File::create_new(&file) {
                 Ok(mut f) => {
                     f.write_all(me.as_bytes()).and_then(|()| f.sync_all()).map_err(Error::io(&file))?;
-                    return Ok(RepoLock { file });
+                    return Ok(RepoLock { file: Some(file) });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     let holder = std::fs::read_to_string(&file).unwrap_or_default();
@@ -58,12 +61,24 @@ impl RepoLock {
 
 impl Drop for RepoLock {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.file);
+        if let Some(file) = &self.file {
+            let _ = std::fs::remove_file(file);
+        }
     }
 }
 
+/// What a lock says of its holder: `pid N on HOST since T`.
+pub(crate) fn holder_text() -> String {
+    format!(
+        "pid {} on {} since {}",
+        std::process::id(),
+        host_name(),
+        jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
+}
+
 /// Whether a lock text `pid N on HOST since T` names a process of this host that is gone.
-fn is_stale(holder: &str) -> bool {
+pub(crate) fn is_stale(holder: &str) -> bool {
     let mut words = holder.split_whitespace();
     let (Some("pid"), Some(pid), Some("on"), Some(host)) = (words.next(), words.next(), words.next(), words.next())
     else {

@@ -1,15 +1,16 @@
-//! Opening and creating repositories on a local path, and the password.
+//! Opening and creating repositories (a local path or S3), and the password.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rustic_core::{
-    ConfigOptions, Credentials, IndexedFullStatus, KeyOptions, OpenStatus, Repository, RepositoryBackends,
-    RepositoryOptions, WriteBackend,
+    ConfigOptions, Credentials, FileType, IndexedFullStatus, KeyOptions, OpenStatus, ReadBackend, Repository,
+    RepositoryBackends, RepositoryOptions, WriteBackend,
 };
 
-use crate::backend::AtomicLocal;
+use crate::backend::{AtomicLocal, Immutability, S3Backend};
 use crate::error::{Error, Result};
+use crate::location::Location;
 
 /// The environment variable holding the repository password.
 pub const PASSWORD_ENV: &str = "MAMORU_BACKUP_PASSWORD";
@@ -48,43 +49,110 @@ impl Password {
     }
 }
 
-/// A repository on a local path (a NAS mount or a removable disk) and its password.
+/// A repository (a local folder, or a bucket on S3-compatible storage) and its password.
 #[derive(Debug, Clone)]
 pub struct BackupRepo {
+    /// The local folder; for S3 the location string (`s3:https://…`), which names the
+    /// repository in messages.
     pub(crate) path: PathBuf,
+    location: Location,
     password: Password,
 }
 
 impl BackupRepo {
-    /// The repository at `path`, opened with `password`.
+    /// The repository in the local folder `path`, opened with `password`.
     pub fn new(path: impl Into<PathBuf>, password: Password) -> Self {
-        BackupRepo { path: path.into(), password }
+        let path = path.into();
+        BackupRepo { location: Location::Local(path.clone()), path, password }
     }
 
-    /// Where the repository is.
+    /// The repository at `location`, a `--repo` string as restic reads it (a local path or
+    /// `s3:https://host/bucket/prefix`; S3 credentials from `AWS_ACCESS_KEY_ID` /
+    /// `AWS_SECRET_ACCESS_KEY`). A malformed location is an error naming it.
+    pub fn open_location(location: &str, password: Password) -> Result<Self> {
+        Ok(BackupRepo::with_location(Location::parse(location)?, password))
+    }
+
+    /// The repository at a parsed `location`.
+    pub fn with_location(location: Location, password: Password) -> Self {
+        let path = match &location {
+            Location::Local(p) => p.clone(),
+            Location::S3(s) => PathBuf::from(s.to_string()),
+        };
+        BackupRepo { path, location, password }
+    }
+
+    /// The local folder; for a repository on S3, its location string as a path (use
+    /// [`location`](Self::location) to tell them apart).
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    fn unopened(&self) -> Result<Repository<()>> {
-        self.path.to_str().ok_or_else(|| Error::NotUtf8 { path: self.path.clone() })?;
-        let local = AtomicLocal::new(&self.path).map_err(Error::rustic(&self.path, "open"))?;
-        let backends = RepositoryBackends::new(Arc::new(local) as Arc<dyn WriteBackend>, None);
-        // No cache: the repository is on a local path already, and a cache under ~/.cache would
-        // go stale when restic changes the repository (rustic#1671).
+    /// Where the repository is.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// Whether the repository's objects are protected from deletion (S3 Object Lock with a
+    /// default retention), for the record of offline copies.
+    pub fn immutability(&self) -> Result<Immutability> {
+        match &self.location {
+            Location::Local(_) => Ok(Immutability::local()),
+            Location::S3(s3) => S3Backend::new(s3)
+                .and_then(|b| b.immutability())
+                .map_err(|message| Error::Repository { repo: self.path.clone(), action: "read Object Lock", message }),
+        }
+    }
+
+    /// The storage under the repository; for a folder, also whether it holds a repository.
+    fn backend(&self) -> Result<(Arc<dyn WriteBackend>, bool)> {
+        match &self.location {
+            Location::Local(path) => {
+                path.to_str().ok_or_else(|| Error::NotUtf8 { path: path.clone() })?;
+                let local = AtomicLocal::new(path).map_err(Error::rustic(path, "open"))?;
+                Ok((Arc::new(local), path.join("config").exists()))
+            }
+            Location::S3(s3) => {
+                let backend = S3Backend::new(s3).map_err(|message| Error::Repository {
+                    repo: self.path.clone(),
+                    action: "open",
+                    message,
+                })?;
+                let exists =
+                    !backend.list_with_size(FileType::Config).map_err(Error::rustic(&self.path, "open"))?.is_empty();
+                Ok((Arc::new(backend), exists))
+            }
+        }
+    }
+
+    /// The repository before its key is opened.
+    pub(crate) fn unopened(&self) -> Result<Repository<()>> {
+        self.unopened_on(self.backend()?.0)
+    }
+
+    fn unopened_on(&self, backend: Arc<dyn WriteBackend>) -> Result<Repository<()>> {
+        let backends = RepositoryBackends::new(backend, None);
+        // No cache: a local repository needs none, and a cache under ~/.cache would go stale
+        // when restic changes the repository (rustic#1671).
         Repository::new(&RepositoryOptions::default().no_cache(true), &backends)
             .map_err(Error::rustic(&self.path, "open"))
     }
 
-    fn credentials(&self) -> Credentials {
+    pub(crate) fn credentials(&self) -> Credentials {
         Credentials::password(&self.password.0)
     }
 
     /// Creates a new repository (format version 2, zstd compression, restic's default chunker so
     /// that restic's own backups deduplicate against Mamoru's). Returns the repository id.
     pub fn init(&self) -> Result<String> {
-        std::fs::create_dir_all(&self.path).map_err(Error::io(&self.path))?;
-        let _lock = crate::lock::RepoLock::acquire(&self.path)?;
+        // An S3 backend takes its lock object at its first write.
+        let _lock = match &self.location {
+            Location::Local(path) => {
+                std::fs::create_dir_all(path).map_err(Error::io(path))?;
+                Some(crate::lock::RepoLock::acquire(path)?)
+            }
+            Location::S3(_) => None,
+        };
         let config = ConfigOptions::default().set_version(2u32);
         let key = KeyOptions::default().username("mamoru".to_owned());
         let repo =
@@ -94,14 +162,15 @@ impl BackupRepo {
 
     /// Opens the repository; a wrong password is [`Error::WrongPassword`].
     pub(crate) fn open(&self) -> Result<Repository<OpenStatus>> {
-        if !self.path.join("config").exists() {
+        let (backend, exists) = self.backend()?;
+        if !exists {
             return Err(Error::Repository {
                 repo: self.path.clone(),
                 action: "open",
                 message: "no repository here (no config file); create one with `mamoru backup init`".into(),
             });
         }
-        self.unopened()?.open(&self.credentials()).map_err(Error::rustic(&self.path, "open"))
+        self.unopened_on(backend)?.open(&self.credentials()).map_err(Error::rustic(&self.path, "open"))
     }
 
     /// Opens the repository and reads its whole index (needed to read files back).
