@@ -35,13 +35,32 @@ pub enum Error {
         /// The lock file.
         lock_file: PathBuf,
     },
-    /// The ransomware guard raised the alarm, and the backup was not forced.
-    #[error("the ransomware guard refused the backup to {repo}: {}", reasons.join("; "))]
-    GuardAlarm {
+    /// Retention refused: snapshots carry the ransomware guard's alarm and no person confirmed them.
+    #[error(
+        "the ransomware guard holds retention in {repo}: snapshot(s) {} carry its alarm; look at the files, then run `mamoru backup confirm --repo {repo} ID`",
+        snapshots.iter().map(|s| &s[..8.min(s.len())]).collect::<Vec<_>>().join(", ")
+    )]
+    RetentionHeld {
         /// The repository.
         repo: PathBuf,
-        /// Why, in Japanese, one line each (with examples of files).
-        reasons: Vec<String>,
+        /// The alarmed snapshots' ids.
+        snapshots: Vec<String>,
+    },
+    /// `confirm` was given a snapshot that carries no alarm.
+    #[error("snapshot {snapshot} in {repo} carries no ransomware guard alarm; nothing to confirm")]
+    NotHeld {
+        /// The repository.
+        repo: PathBuf,
+        /// The snapshot's id.
+        snapshot: String,
+    },
+    /// A retention policy that cannot be read, or that would keep nothing.
+    #[error("retention policy {text:?}: {reason}")]
+    Policy {
+        /// The policy as given.
+        text: String,
+        /// What is wrong.
+        reason: String,
     },
     /// A source path is not valid UTF-8 (the restic format stores source paths as strings).
     #[error("the source path {path} is not valid UTF-8; back up its parent folder instead")]

@@ -11,26 +11,29 @@
 //! `guard` notices mass encryption before a backup runs: it compares the source folder with
 //! what it looked like at the last backup (sizes, times, and the entropy of each file's first
 //! bytes) and says when an unusual share of files changed or turned into random-looking data,
-//! so that retention does not forget the older, good generations.
+//! so that retention does not forget the older, good generations: the backup still runs, but
+//! its snapshot carries [`ALARM_TAG`], which holds retention until a person confirms it
+//! ([`BackupRepo::confirm`]).
 
 mod backend;
 mod error;
 pub mod guard;
-mod location;
+mod hold;
 pub mod lock;
 mod repo;
 mod restore;
 mod restore_test;
+mod retention;
 mod run;
 mod snapshots;
 mod verify;
 
-pub use backend::Immutability;
 pub use error::{Error, Result};
-pub use location::{Location, S3Location};
+pub use hold::{ALARM_TAG, CONFIRMED_TAG, ConfirmOutcome};
 pub use repo::{BackupRepo, PASSWORD_ENV, Password};
 pub use restore::RestoreOutcome;
 pub use restore_test::{FailedFile, RestoreTestReport};
+pub use retention::{ForgetReport, Generation, PruneSummary, RetentionPolicy};
 pub use run::{BackupOutcome, BackupRequest};
 pub use snapshots::SnapshotInfo;
 pub use verify::{AffectedFile, DamagedPack, VerifyReport};

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::guard::{self, GuardPolicy, Manifest};
+use crate::hold::{ALARM_TAG, CONFIRMED_TAG, alarm_description};
 use crate::lock::RepoLock;
 use crate::repo::BackupRepo;
 
@@ -23,8 +24,11 @@ pub struct BackupRequest {
     pub host: Option<String>,
     /// The ransomware guard: where it keeps the manifests of the last backup. No guard when `None`.
     pub guard_state: Option<PathBuf>,
-    /// Back up even when the guard raises the alarm (a person has looked).
+    /// A person has already looked: on an alarm the snapshot is tagged as confirmed
+    /// ([`CONFIRMED_TAG`]) instead of holding retention ([`ALARM_TAG`]).
     pub force: bool,
+    /// The snapshot's time; now when `None` (set for imports of old generations and tests).
+    pub time: Option<jiff::Timestamp>,
 }
 
 /// What a backup did.
@@ -42,6 +46,9 @@ pub struct BackupOutcome {
     pub seconds: f64,
     /// The guard's reasons when it alarmed and the backup was forced.
     pub forced_past: Vec<String>,
+    /// The guard's reasons when it alarmed and the backup was not forced: the snapshot carries
+    /// [`ALARM_TAG`] and retention is held until a person confirms it.
+    pub guard_alarm: Vec<String>,
 }
 
 /// The guard's state file: each guarded source folder's manifest at its last backup.
@@ -49,9 +56,12 @@ type GuardState = BTreeMap<String, Manifest>;
 
 impl BackupRepo {
     /// Backs up `req.paths`. With a guard state file, first compares each folder with its
-    /// manifest from the last backup and refuses with [`Error::GuardAlarm`] on an alarm unless
-    /// `req.force`; the manifests are updated only after a backup succeeded, so a refused run
-    /// keeps alarming until a person forces it.
+    /// manifest from the last backup. On an alarm the backup still runs (a new generation harms
+    /// nothing while the old ones are kept): its snapshot carries [`ALARM_TAG`] and the reasons
+    /// in its description, which holds retention until a person confirms it
+    /// ([`BackupRepo::confirm`]); with `req.force` it carries [`CONFIRMED_TAG`] instead. The
+    /// manifests are saved after the backup succeeded, so the next run compares with this one;
+    /// the hold lives in the repository, not in the state file.
     pub fn backup(&self, req: &BackupRequest) -> Result<BackupOutcome> {
         let started = Instant::now();
         let mut sources = Vec::new();
@@ -62,7 +72,7 @@ impl BackupRepo {
             sources.push(s);
         }
         let guarded = match &req.guard_state {
-            Some(state_file) => Some((state_file, self.guard(state_file, &sources, req.force)?)),
+            Some(state_file) => Some((state_file, self.guard(state_file, &sources)?)),
             None => None,
         };
         let _lock = RepoLock::acquire(&self.path)?;
@@ -71,8 +81,17 @@ impl BackupRepo {
         if let Some(h) = &req.host {
             opts = opts.host(h.clone());
         }
-        if !req.tags.is_empty() {
-            opts = opts.add_tags(&req.tags.join(",")).map_err(Error::rustic(&self.path, "tag the snapshot"))?;
+        if let Some(t) = req.time {
+            opts = opts.time(t.to_zoned(jiff::tz::TimeZone::UTC));
+        }
+        let reasons = guarded.as_ref().map(|(_, (_, r))| r.clone()).unwrap_or_default();
+        let mut tags = req.tags.clone();
+        if !reasons.is_empty() {
+            tags.push(if req.force { CONFIRMED_TAG } else { ALARM_TAG }.to_owned());
+            opts = opts.description(alarm_description(&reasons, req.force));
+        }
+        if !tags.is_empty() {
+            opts = opts.add_tags(&tags.join(",")).map_err(Error::rustic(&self.path, "tag the snapshot"))?;
         }
         let snap = opts.to_snapshot().map_err(Error::rustic(&self.path, "backup"))?;
         let list: PathList = sources.iter().map(PathBuf::from).collect();
@@ -82,11 +101,10 @@ impl BackupRepo {
             message: e.to_string(),
         })?;
         let snap = repo.backup(&BackupOptions::default(), &list, snap).map_err(Error::rustic(&self.path, "backup"))?;
-        let mut forced_past = Vec::new();
-        if let Some((state_file, (state, reasons))) = guarded {
+        if let Some((state_file, (state, _))) = guarded {
             save_state(state_file, &state)?;
-            forced_past = reasons;
         }
+        let (forced_past, guard_alarm) = if req.force { (reasons, Vec::new()) } else { (Vec::new(), reasons) };
         let s = snap.summary.unwrap_or_default();
         Ok(BackupOutcome {
             snapshot: snap.id.to_hex().as_str().to_owned(),
@@ -95,12 +113,12 @@ impl BackupRepo {
             bytes_added: s.data_added_packed,
             seconds: started.elapsed().as_secs_f64(),
             forced_past,
+            guard_alarm,
         })
     }
 
-    /// Scans the source folders; returns the new state and, when forced past an alarm, its
-    /// reasons.
-    fn guard(&self, state_file: &Path, sources: &[String], force: bool) -> Result<(GuardState, Vec<String>)> {
+    /// Scans the source folders; returns the new state and, on an alarm, its reasons.
+    fn guard(&self, state_file: &Path, sources: &[String]) -> Result<(GuardState, Vec<String>)> {
         let mut state = load_state(state_file)?;
         let mut reasons = Vec::new();
         for src in sources {
@@ -119,9 +137,6 @@ impl BackupRepo {
                 }
             }
             state.insert(src.clone(), now);
-        }
-        if !reasons.is_empty() && !force {
-            return Err(Error::GuardAlarm { repo: self.path.clone(), reasons });
         }
         Ok((state, reasons))
     }

@@ -1,5 +1,5 @@
 //! The engine on real files in temporary folders: round trip, wrong password, a flipped byte,
-//! the restore test and the ransomware guard.
+//! the restore test and the ransomware guard (its hold on retention: tests/generations.rs).
 
 use std::path::{Path, PathBuf};
 
@@ -114,7 +114,7 @@ fn a_wrong_password_is_named_as_such() {
 }
 
 #[test]
-fn the_guard_refuses_a_folder_encrypted_since_the_last_backup_unless_forced() {
+fn the_guard_fires_on_a_folder_encrypted_since_the_last_backup_and_tags_the_snapshot() {
     let dir = tempfile::tempdir().unwrap();
     let r = repo(dir.path());
     let src = dir.path().join("share");
@@ -132,17 +132,23 @@ fn the_guard_refuses_a_folder_encrypted_since_the_last_backup_unless_forced() {
     for i in 0..40 {
         std::fs::write(src.join(format!("紹介状{i}.txt")), noise(i + 1, 9000)).unwrap();
     }
-    let e = r.backup(&req).unwrap_err();
-    let Error::GuardAlarm { reasons, .. } = &e else { panic!("{e:?}") };
-    assert!(reasons.iter().any(|r| r.contains("ランダム")), "{reasons:?}");
-    // Refusing does not learn the encrypted state: the next run alarms again.
-    assert!(matches!(r.backup(&req), Err(Error::GuardAlarm { .. })));
-    assert_eq!(r.snapshots().unwrap().len(), 2);
+    // The backup runs (a new generation harms nothing while the old ones are kept), and its
+    // snapshot carries the alarm that holds retention.
+    let alarmed = r.backup(&req).unwrap();
+    assert!(alarmed.guard_alarm.iter().any(|r| r.contains("ランダム")), "{:?}", alarmed.guard_alarm);
+    let snaps = r.snapshots().unwrap();
+    assert_eq!(snaps.len(), 3);
+    assert_eq!(snaps[2].tags, [mamoru_backup::ALARM_TAG]);
+    // The encrypted state is the new baseline: the next run does not alarm again…
+    assert!(r.backup(&req).unwrap().guard_alarm.is_empty());
+    // …but the alarm stays in the repository until a person confirms it.
+    assert_eq!(r.held().unwrap().len(), 1);
+    for i in 0..40 {
+        std::fs::write(src.join(format!("紹介状{i}.txt")), noise(i + 100, 9000)).unwrap();
+    }
     let forced = r.backup(&BackupRequest { force: true, ..req.clone() }).unwrap();
-    assert!(!forced.forced_past.is_empty());
-    assert_eq!(r.snapshots().unwrap().len(), 3);
-    // After a forced backup the new state is the baseline.
-    r.backup(&req).unwrap();
+    assert!(!forced.forced_past.is_empty() && forced.guard_alarm.is_empty());
+    assert_eq!(r.snapshots().unwrap()[4].tags, [mamoru_backup::CONFIRMED_TAG]);
 }
 
 #[test]

@@ -163,7 +163,7 @@ fn a_wrong_password_says_so() {
 }
 
 #[test]
-fn the_guard_refuses_an_encrypted_folder_until_forced() {
+fn the_guard_fires_on_a_folder_whose_files_were_overwritten_with_random_bytes_and_holds_forget_until_confirmed() {
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path().join("repo");
     let share = dir.path().join("share");
@@ -184,13 +184,112 @@ fn the_guard_refuses_an_encrypted_folder_until_forced() {
     for i in 0..30 {
         std::fs::write(share.join(format!("検査結果{i}.csv")), noise(i + 9, 12_000)).unwrap();
     }
-    let refused = run(&[]);
-    assert_eq!(refused.status.code(), Some(1));
-    let why = stderr(&refused);
-    assert!(why.contains("ランサムウェア") && why.contains("ランダムなデータ") && why.contains("--force"), "{why}");
+    // The backup is kept, but the run warns and exits 1.
+    let alarmed = run(&["--format", "json"]);
+    assert_eq!(alarmed.status.code(), Some(1), "{}", stderr(&alarmed));
+    let why = stderr(&alarmed);
+    assert!(
+        why.contains("ランサムウェア") && why.contains("ランダムなデータ") && why.contains("mamoru backup confirm"),
+        "{why}"
+    );
+    let out: serde_json::Value = serde_json::from_slice(&alarmed.stdout).unwrap();
+    let id = out["snapshot"].as_str().unwrap().to_owned();
+    assert!(!out["guard_alarm"].as_array().unwrap().is_empty());
     let snaps = ok(backup(&["snapshots", "--repo", s(&repo), "--format", "json"]));
-    assert_eq!(serde_json::from_slice::<serde_json::Value>(&snaps.stdout).unwrap().as_array().unwrap().len(), 1);
-    ok(run(&["--force"]));
+    let snaps: serde_json::Value = serde_json::from_slice(&snaps.stdout).unwrap();
+    assert_eq!(snaps.as_array().unwrap().len(), 2);
+    assert_eq!(snaps[1]["tags"], serde_json::json!(["mamoru-guard-alarm"]));
+
+    // Retention is held, naming the snapshot; nothing is removed.
+    let held = backup(&["forget", "--repo", s(&repo), "--keep-last", "1"]);
+    assert_eq!(held.status.code(), Some(1), "{}", stderr(&held));
+    assert!(stderr(&held).contains("保留") && stderr(&held).contains(&id[..8]), "{}", stderr(&held));
+    assert!(stdout(&restic(&["-r", s(&repo), "snapshots"])).contains("2 snapshots"));
+
+    let confirmed =
+        ok(backup(&["confirm", "--repo", s(&repo), &id[..8], "--note", "検査システム更新", "--format", "json"]));
+    let confirmed: serde_json::Value = serde_json::from_slice(&confirmed.stdout).unwrap();
+    assert_eq!(confirmed["snapshot"], id.as_str());
+    assert!(confirmed["description"].as_str().unwrap().contains("検査システム更新"));
+    let again = backup(&["confirm", "--repo", s(&repo), confirmed["confirmed"].as_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
+    assert!(stderr(&again).contains("no ransomware guard alarm"), "{}", stderr(&again));
+
+    let forgot = ok(backup(&["forget", "--repo", s(&repo), "--keep-last", "1", "--format", "json"]));
+    let forgot: serde_json::Value = serde_json::from_slice(&forgot.stdout).unwrap();
+    assert_eq!(forgot["kept"][0]["id"], confirmed["confirmed"]);
+    assert_eq!(forgot["kept"][0]["tags"], serde_json::json!(["mamoru-guard-confirmed"]));
+    assert_eq!(forgot["removed"].as_array().unwrap().len(), 1);
+    restic(&["-r", s(&repo), "check"]);
+
+    // --force: a person already looked; no hold, exit 0, the reasons still shown.
+    for i in 0..30 {
+        std::fs::write(share.join(format!("検査結果{i}.csv")), noise(i + 99, 12_000)).unwrap();
+    }
+    let forced = ok(run(&["--force"]));
+    assert!(stderr(&forced).contains("--force"), "{}", stderr(&forced));
+    ok(backup(&["forget", "--repo", s(&repo), "--keep-last", "1"]));
+}
+
+/// `restic backup` of `src` with a made-up time (restic reads it in the local zone: UTC here).
+fn restic_backup_at(repo: &Path, src: &Path, time: &str) {
+    let out = Command::new("restic")
+        .args(["-r", s(repo), "backup", "--no-cache", "--host", "byoin-pc", "--time", time, s(src)])
+        .env("RESTIC_PASSWORD", PASSWORD)
+        .env("TZ", "UTC")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "restic backup: {}", stderr(&out));
+}
+
+#[test]
+fn forget_keeps_the_policys_generations_and_restic_checks_what_mamoru_pruned() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    let src = dir.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    ok(backup(&["init", "--repo", s(&repo)]));
+    let days = ["2026-01-15", "2026-02-10", "2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05"];
+    for (i, day) in days.iter().enumerate() {
+        std::fs::write(src.join("世代.bin"), noise(i as u64 + 1, 400_000)).unwrap();
+        restic_backup_at(&repo, &src, &format!("{day} 03:00:00"));
+    }
+    let times = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|g| g["time"].as_str().unwrap()[..10].to_owned()).collect()
+    };
+    let args = ["forget", "--repo", s(&repo), "--keep-daily", "2", "--keep-monthly", "2", "--format", "json"];
+    let dry = ok(backup(&[&args[..], &["--dry-run"]].concat()));
+    let dry: serde_json::Value = serde_json::from_slice(&dry.stdout).unwrap();
+    assert_eq!(times(&dry["kept"]), ["2026-03-05", "2026-03-04", "2026-02-10"]);
+    assert_eq!(times(&dry["removed"]), ["2026-03-03", "2026-03-02", "2026-03-01", "2026-01-15"]);
+    assert_eq!(dry["prune"], serde_json::Value::Null);
+    assert!(stdout(&restic(&["-r", s(&repo), "snapshots"])).contains("7 snapshots"), "the dry run removed some");
+
+    let done = ok(backup(&args));
+    let done: serde_json::Value = serde_json::from_slice(&done.stdout).unwrap();
+    assert_eq!(times(&done["removed"]), times(&dry["removed"]));
+    assert!(done["prune"]["packs_marked"].as_u64().unwrap() > 0, "{done}");
+    assert_eq!(done["kept"][0]["reasons"], serde_json::json!(["daily", "monthly"]));
+    restic(&["-r", s(&repo), "check", "--read-data"]);
+    let listed: serde_json::Value =
+        serde_json::from_slice(&restic(&["-r", s(&repo), "snapshots", "--json"]).stdout).unwrap();
+    let mut left: Vec<String> = times(&listed);
+    left.sort();
+    assert_eq!(left, ["2026-02-10", "2026-03-04", "2026-03-05"]);
+    // The February generation still restores byte for byte.
+    let feb =
+        listed.as_array().unwrap().iter().find(|s| s["time"].as_str().unwrap().starts_with("2026-02-10")).unwrap();
+    let target = dir.path().join("restored");
+    ok(backup(&["restore", "--repo", s(&repo), feb["id"].as_str().unwrap(), "--target", s(&target)]));
+    let back = std::fs::read(target.join(src.strip_prefix("/").unwrap()).join("世代.bin")).unwrap();
+    assert!(back == noise(2, 400_000), "the February generation came back different");
+    // The policy's short form, as the app stores it, does the same; nothing more to remove.
+    let again = ok(backup(&["forget", "--repo", s(&repo), "--policy", "daily=2,monthly=2", "--format", "json"]));
+    let again: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert!(again["removed"].as_array().unwrap().is_empty());
+    let bad = backup(&["forget", "--repo", s(&repo), "--keep-daily", "0"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("keeps nothing"), "{}", stderr(&bad));
 }
 
 #[test]

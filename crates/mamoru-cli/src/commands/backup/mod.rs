@@ -1,6 +1,7 @@
 //! `mamoru backup …`: encrypted backups in the restic repository format on a local path (a NAS
 //! mount or a removable disk), through `mamoru_backup`; no database, no `--data-dir`.
 
+mod generations;
 mod show;
 
 use std::path::{Path, PathBuf};
@@ -9,15 +10,16 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
-use mamoru_backup::{BackupRepo, BackupRequest, Error, Password};
+use mamoru_backup::{BackupRepo, BackupRequest, Password};
 
 use crate::output::say;
 
 /// Backups that prove they restore: restic-format repositories (restic reads them, and Mamoru
-/// reads restic's), the ransomware guard before each run, verification and restore tests.
+/// reads restic's), the ransomware guard before each run, generations, verification and restore
+/// tests.
 ///
 /// The password comes from MAMORU_BACKUP_PASSWORD or --password-file, never from the command
-/// line. Exit codes: 0 success, 1 refused by the guard or damage found, 2 error.
+/// line. Exit codes: 0 success, 1 the guard alarmed or holds retention, or damage found, 2 error.
 #[derive(Debug, Subcommand)]
 pub(crate) enum BackupCommand {
     Init(Init),
@@ -26,6 +28,8 @@ pub(crate) enum BackupCommand {
     Restore(Restore),
     Verify(Verify),
     RestoreTest(RestoreTest),
+    Forget(generations::Forget),
+    Confirm(generations::Confirm),
 }
 
 impl BackupCommand {
@@ -38,6 +42,8 @@ impl BackupCommand {
             BackupCommand::Restore(c) => c.run(),
             BackupCommand::Verify(c) => c.run(),
             BackupCommand::RestoreTest(c) => c.run(),
+            BackupCommand::Forget(c) => c.run(),
+            BackupCommand::Confirm(c) => c.run(),
         }
     }
 }
@@ -100,10 +106,13 @@ impl Init {
 ///
 /// First the ransomware guard compares each folder with what it was at the last backup; when an
 /// unusual share of files changed or turned into random-looking data (mass encryption), it
-/// prints why and refuses with exit code 1, so that the older, good generations stay the
-/// newest. Look at the files, then run again with --force if the change is real.
+/// prints why in Japanese and exits with 1 after the backup: the new snapshot is tagged
+/// mamoru-guard-alarm, and `forget` removes nothing until a person looks at the files and runs
+/// `mamoru backup confirm`. --force means a person has already looked (the snapshot is tagged
+/// mamoru-guard-confirmed instead).
 ///
-/// JSON form: {"snapshot", "files", "bytes", "bytes_added", "seconds", "forced_past": [reasons]}.
+/// JSON form: {"snapshot", "files", "bytes", "bytes_added", "seconds", "forced_past": [reasons],
+/// "guard_alarm": [reasons]}.
 #[derive(Debug, Args)]
 pub(crate) struct Run {
     #[command(flatten)]
@@ -114,7 +123,7 @@ pub(crate) struct Run {
     /// A tag for the snapshot; repeatable.
     #[arg(long = "tag", value_name = "TAG")]
     tags: Vec<String>,
-    /// Back up even though the guard raised the alarm.
+    /// A person has already looked at the change: an alarm does not hold retention.
     #[arg(long)]
     force: bool,
     /// Where the guard keeps what the folders looked like at the last backup. Default: one file
@@ -138,21 +147,18 @@ impl Run {
         } else {
             Some(self.state.clone().map_or_else(|| default_state(&self.repo.repo), Ok)?)
         };
-        let req = BackupRequest { paths: self.paths, tags: self.tags, host: None, guard_state, force: self.force };
+        let req = BackupRequest {
+            paths: self.paths,
+            tags: self.tags,
+            host: None,
+            guard_state,
+            force: self.force,
+            time: None,
+        };
         let spinner = spinner(say("バックアップ中…", "backing up…"));
         let result = repo.backup(&req);
         spinner.finish_and_clear();
-        let done = match result {
-            Err(Error::GuardAlarm { reasons, .. }) => {
-                eprintln!("ランサムウェア・ガード: バックアップを中止しました（古い正常な世代を守るため）。");
-                for r in &reasons {
-                    eprintln!("  - {r}");
-                }
-                eprintln!("ファイルを確認し、正当な変更であれば --force を付けて再実行してください。");
-                return Ok(ExitCode::from(1));
-            }
-            other => other?,
-        };
+        let done = result?;
         match self.format {
             Format::Json => println!("{}", serde_json::to_string_pretty(&done)?),
             Format::Table => {
@@ -169,7 +175,24 @@ impl Run {
                 );
             }
         }
-        Ok(ExitCode::SUCCESS)
+        if done.guard_alarm.is_empty() {
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!(
+            "ランサムウェア・ガード: 警告 — バックアップは保存しましたが（スナップショット {}、タグ {}）、",
+            &done.snapshot[..8],
+            mamoru_backup::ALARM_TAG
+        );
+        eprintln!("確認されるまで世代の整理（forget）は古い正常な世代を削除しません。");
+        for r in &done.guard_alarm {
+            eprintln!("  - {r}");
+        }
+        eprintln!(
+            "ファイルを確認し、正当な変更であれば: mamoru backup confirm --repo {} {} --note \"理由\"",
+            self.repo.repo.display(),
+            &done.snapshot[..8]
+        );
+        Ok(ExitCode::from(1))
     }
 }
 
