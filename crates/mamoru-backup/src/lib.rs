@@ -19,6 +19,7 @@ mod backend;
 mod error;
 pub mod guard;
 mod hold;
+mod location;
 pub mod lock;
 mod repo;
 mod restore;
@@ -28,8 +29,10 @@ mod run;
 mod snapshots;
 mod verify;
 
+pub use backend::Immutability;
 pub use error::{Error, Result};
 pub use hold::{ALARM_TAG, CONFIRMED_TAG, ConfirmOutcome};
+pub use location::{Location, S3Location};
 pub use repo::{BackupRepo, PASSWORD_ENV, Password};
 pub use restore::RestoreOutcome;
 pub use restore_test::{FailedFile, RestoreTestReport};
