@@ -20,6 +20,7 @@ pub mod inventory;
 pub mod mail;
 pub mod notify;
 mod principal;
+pub mod readiness;
 pub mod users;
 pub mod vuln;
 

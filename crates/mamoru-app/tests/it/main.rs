@@ -9,4 +9,5 @@ mod fetch;
 mod http;
 mod incidents;
 mod mail;
+mod readiness;
 mod smtp;
