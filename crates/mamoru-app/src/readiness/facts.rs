@@ -18,8 +18,8 @@ const PAGE: u32 = 1_000;
 impl App {
     /// What the evidence rules look at for `facility`, as of `as_of`.
     ///
-    /// Backups and the BCP are left `None` (Mamoru keeps no such records for the rules yet),
-    /// so their rules ask the person and say what to attach.
+    /// Backups come from the facility's backup jobs; the BCP is left `None` (Mamoru keeps no
+    /// BCP yet), so its rule asks the person and says what to attach.
     pub async fn readiness_facts(&self, p: &Principal, facility: FacilityId, as_of: Date) -> Result<Facts> {
         p.require(Action::ViewInventory, Some(facility))?;
         let org = p.org;
@@ -94,7 +94,7 @@ impl App {
             accounts,
             two_factor_required: self.store.org(org).await?.require_totp,
             chain,
-            backups: None,
+            backups: Some(self.backup_facts(org, facility).await?),
             bcp: None,
         })
     }

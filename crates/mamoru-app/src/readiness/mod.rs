@@ -7,6 +7,7 @@
 //! stale answer stands out. Answering is a manager's act ([`Action::AnswerChecklist`]) and is
 //! audited by the store with the answer it replaced.
 
+mod backups;
 mod facts;
 
 use jiff::civil::Date;

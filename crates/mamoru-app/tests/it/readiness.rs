@@ -31,6 +31,16 @@ fn proposed(view: &ChecklistView, item: &str) -> (Verdict, String) {
     (p.verdict, p.reason.clone())
 }
 
+async fn proposal_of(
+    app: &App,
+    p: &Principal,
+    facility: FacilityId,
+    item: &str,
+) -> mamoru_domain::readiness::rules::Proposal {
+    let view = app.checklist_view(p, facility, this_year()).await.unwrap();
+    view.items.into_iter().find(|i| i.item.id == item).and_then(|i| i.proposal).unwrap()
+}
+
 fn answer(reply: &str, confirmed: jiff::civil::Date, target: &str) -> AnswerInput {
     AnswerInput {
         answer: reply.into(),
@@ -217,4 +227,60 @@ async fn the_contact_chart_proposal_follows_the_chain() {
     let view = app.checklist_view(&p, hospital, fy).await.unwrap();
     let (v, reason) = proposed(&view, "incident.contact_chart");
     assert_eq!(v, Verdict::Yes, "{reason}");
+}
+
+#[tokio::test]
+async fn the_backup_proposal_reads_the_backup_jobs_and_their_results() {
+    use mamoru_domain::backup::{JobInput, ResultKind, RunCause};
+    use mamoru_store::NewBackupResult;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (app, p, hospital, _) = app_with_facilities(dir.path()).await;
+    let none = proposal_of(&app, &p, hospital, "incident.backup").await;
+    assert_eq!(none.verdict, Verdict::Unknown, "no job: {none:?}");
+
+    let spec = JobInput {
+        facility: Some(hospital),
+        name: "電子カルテ".into(),
+        kind: "電子カルテ".into(),
+        needed_for_care: "はい".into(),
+        sources: "/srv/emr".into(),
+        repository: "/mnt/nas/emr".into(),
+        password_file: "/etc/mamoru/emr.pass".into(),
+        offline_repository: "/mnt/rdx/emr".into(),
+        offline_kind: "removable".into(),
+        schedule: "毎日 02:00".into(),
+        retention: "日次=7".into(),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let job = app.store().create_backup_job(p.org, &spec, &p.actor()).await.unwrap();
+    let record = |kind: ResultKind| {
+        let now = jiff::Timestamp::now();
+        NewBackupResult {
+            kind,
+            cause: RunCause::Manual,
+            started_at: now,
+            finished_at: now,
+            duration_ms: 1_000,
+            ok: true,
+            snapshot_id: None,
+            files: None,
+            bytes: None,
+            message: String::new(),
+            details: serde_json::Value::Null,
+        }
+    };
+    for kind in [ResultKind::Backup, ResultKind::Backup, ResultKind::Copy] {
+        app.store().record_backup_result(p.org, job, &record(kind), &p.actor()).await.unwrap();
+    }
+    let untested = proposal_of(&app, &p, hospital, "incident.backup").await;
+    assert_eq!(untested.verdict, Verdict::No);
+    assert!(untested.reason.contains("電子カルテ（1年以内の復元テストなし）"), "{}", untested.reason);
+
+    app.store().record_backup_result(p.org, job, &record(ResultKind::RestoreTest), &p.actor()).await.unwrap();
+    let tested = proposal_of(&app, &p, hospital, "incident.backup").await;
+    assert_eq!(tested.verdict, Verdict::Yes, "{tested:?}");
+    assert_eq!(tested.evidence, [format!("電子カルテ: 2世代、オフライン／追記不能 あり、復元テスト成功 {}", today())]);
 }
