@@ -16,6 +16,7 @@
 //! ([`BackupRepo::confirm`]).
 
 mod backend;
+mod copy;
 mod error;
 pub mod guard;
 mod hold;
@@ -30,6 +31,7 @@ mod snapshots;
 mod verify;
 
 pub use backend::Immutability;
+pub use copy::{COPIES_RECORD, COPY_RECORD, CopyOutcome, CopyRecord, OfflineKind};
 pub use error::{Error, Result};
 pub use hold::{ALARM_TAG, CONFIRMED_TAG, ConfirmOutcome};
 pub use location::{Location, S3Location};

@@ -5,7 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use mamoru_backup::{ALARM_TAG, BackupRepo, BackupRequest, CONFIRMED_TAG, Error, Password, RetentionPolicy};
+use mamoru_backup::{
+    ALARM_TAG, BackupRepo, BackupRequest, CONFIRMED_TAG, Error, Location, OfflineKind, Password, RetentionPolicy,
+};
 
 fn noise(seed: u64, n: usize) -> Vec<u8> {
     let mut x = seed | 1;
@@ -180,4 +182,124 @@ fn an_alarm_holds_retention_until_a_person_confirms() {
     let last = r.snapshots().unwrap().pop().unwrap();
     assert_eq!(last.tags, [CONFIRMED_TAG]);
     assert!(r.held().unwrap().is_empty());
+}
+
+#[test]
+fn a_copy_refreshes_only_what_is_new_and_records_its_kind_and_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = repo(dir.path().join("repo"));
+    let src = dir.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::write(src.join("カルテ.txt"), "診療録\n".repeat(100)).unwrap();
+    generation(&r, &src, 1, "2026-03-01T03:00:00Z");
+    generation(&r, &src, 2, "2026-03-02T03:00:00Z");
+    let copy = BackupRepo::new(dir.path().join("usb/mamoru-copy"), Password::new("別の媒体のパスワード"));
+    assert!(copy.copy_record().unwrap().is_none());
+
+    let first = r.copy_to(&copy, OfflineKind::Removable).unwrap();
+    assert!(first.initialised);
+    assert_eq!(first.copied.len(), 2);
+    let rec = copy.copy_record().unwrap().unwrap();
+    assert_eq!(rec, first.record);
+    assert_eq!((rec.kind, rec.snapshots_copied, rec.snapshots_total), (OfflineKind::Removable, 2, 2));
+    assert_eq!(rec.newest_snapshot.as_deref(), Some("2026-03-02T03:00:00Z"));
+    let refreshed: jiff::Timestamp = rec.refreshed_at.parse().unwrap();
+    assert!(jiff::Timestamp::now().duration_since(refreshed).as_secs() < 120);
+    assert_eq!(r.copies().unwrap()[&rec.destination_id], rec);
+
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let again = r.copy_to(&copy, OfflineKind::Removable).unwrap();
+    assert!(!again.initialised);
+    assert!(again.copied.is_empty());
+    assert!(again.record.refreshed_at > rec.refreshed_at, "the refresh time moves on");
+    assert_eq!(copy.snapshots().unwrap().len(), 2);
+
+    generation(&r, &src, 3, "2026-03-03T03:00:00Z");
+    let third = r.copy_to(&copy, OfflineKind::Removable).unwrap();
+    assert_eq!(third.copied.len(), 1);
+    assert_eq!(copy.copy_record().unwrap().unwrap().snapshots_total, 3);
+    // The copy is a whole repository of its own: verified, and its newest snapshot restores.
+    assert!(copy.verify(Some(100.0)).unwrap().ok);
+    let test = copy.restore_test(Some(dir.path())).unwrap();
+    assert!(test.ok && test.files == 2, "{test:?}");
+    // A wrong password for the copy is an error, not a second repository.
+    let wrong = BackupRepo::new(copy.path(), Password::new("違う"));
+    assert!(matches!(r.copy_to(&wrong, OfflineKind::Removable), Err(Error::WrongPassword { .. })));
+}
+
+/// The S3 server scripts/lib/s3.sh starts (moto), or `None` outside CI when it is not running.
+fn s3_server() -> Option<String> {
+    match std::env::var("MAMORU_TEST_S3_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("MAMORU_TEST_S3_URL is not set (scripts/lib/s3.sh)")
+        }
+        _ => {
+            eprintln!("note: MAMORU_TEST_S3_URL is not set; the S3 copy test is skipped");
+            None
+        }
+    }
+}
+
+/// A new bucket; with `lock_days`, with Object Lock and a default COMPLIANCE retention.
+fn s3_bucket(url: &str, tag: &str, lock_days: Option<u32>) -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let name = format!("mamoru-{tag}-{}-{}", std::process::id(), nanos % 1_000_000_000);
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let client = reqwest::Client::new();
+        let mut req = client.put(format!("{url}/{name}"));
+        if lock_days.is_some() {
+            req = req.header("x-amz-bucket-object-lock-enabled", "true");
+        }
+        assert!(req.send().await.unwrap().status().is_success(), "create bucket {name}");
+        if let Some(days) = lock_days {
+            let body = format!(
+                "<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention>\
+                 <Mode>COMPLIANCE</Mode><Days>{days}</Days></DefaultRetention></Rule></ObjectLockConfiguration>"
+            );
+            let resp = client.put(format!("{url}/{name}?object-lock")).body(body).send().await.unwrap();
+            assert!(resp.status().is_success(), "object lock on {name}");
+        }
+    });
+    name
+}
+
+fn s3_repo(location: &str) -> BackupRepo {
+    let env = |name: &str| match name {
+        "AWS_ACCESS_KEY_ID" => Some("mamoru-test".to_owned()),
+        "AWS_SECRET_ACCESS_KEY" => Some("mamoru-test-secret".to_owned()),
+        _ => None,
+    };
+    BackupRepo::with_location(Location::parse_with(location, env).unwrap(), Password::new("オブジェクトロック"))
+}
+
+#[test]
+fn a_copy_into_an_object_lock_bucket_is_an_object_lock_copy_without_being_told() {
+    let Some(url) = s3_server() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let r = repo(dir.path().join("repo"));
+    let src = dir.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    generation(&r, &src, 1, "2026-03-01T03:00:00Z");
+    generation(&r, &src, 2, "2026-03-02T03:00:00Z");
+    let locked = s3_repo(&format!("s3:{url}/{}/copy", s3_bucket(&url, "worm", Some(1))));
+    let plain = s3_repo(&format!("s3:{url}/{}/copy", s3_bucket(&url, "plain", None)));
+    assert_eq!(locked.default_offline_kind().unwrap(), Some(OfflineKind::ObjectLock));
+    assert_eq!(plain.default_offline_kind().unwrap(), None, "a bucket without Object Lock is not offline by itself");
+    assert_eq!(BackupRepo::new(dir.path().join("usb"), Password::new("x")).default_offline_kind().unwrap(), None);
+
+    let first = r.copy_to(&locked, OfflineKind::ObjectLock).unwrap();
+    assert!(first.initialised);
+    assert_eq!(first.copied.len(), 2);
+    assert!(first.record.destination.starts_with("s3:http"), "{:?}", first.record);
+    let again = r.copy_to(&locked, OfflineKind::ObjectLock).unwrap();
+    assert!(!again.initialised && again.copied.is_empty());
+    // The record is kept with the source: rustic's storage has no place for it in a bucket.
+    let kept = &r.copies().unwrap()[&first.record.destination_id];
+    assert_eq!((kept.kind, kept.snapshots_total), (OfflineKind::ObjectLock, 2));
+    assert_eq!(locked.copy_record().unwrap(), None);
+    assert_eq!(locked.snapshots().unwrap().len(), 2);
+    assert!(locked.restore_test(Some(dir.path())).unwrap().ok);
 }

@@ -334,3 +334,72 @@ fn a_backup_killed_half_way_leaves_a_repository_the_next_run_completes() {
     ok(backup(&["verify", "--repo", s(&repo), "--read-data-subset", "100%"]));
     restic(&["-r", s(&repo), "check"]);
 }
+
+/// `restic ARGS` on a repository with another password.
+fn restic_as(password: &str, args: &[&str]) -> Output {
+    let out = Command::new("restic").args(args).arg("--no-cache").env("RESTIC_PASSWORD", password).output().unwrap();
+    assert!(out.status.success(), "restic {args:?}: {}{}", stdout(&out), stderr(&out));
+    out
+}
+
+#[test]
+fn copy_refreshes_only_what_is_new_records_its_kind_and_restic_reads_the_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    let src = source(dir.path());
+    ok(backup(&["init", "--repo", s(&repo)]));
+    ok(backup(&["run", "--no-guard", "--repo", s(&repo), s(&src)]));
+    std::fs::write(src.join("追加.txt"), "二回目").unwrap();
+    ok(backup(&["run", "--no-guard", "--repo", s(&repo), s(&src)]));
+    let usb = dir.path().join("usb/mamoru");
+    let usb_password = "外付けディスクの合言葉";
+    let pass_file = dir.path().join("usb.pass");
+    std::fs::write(&pass_file, format!("{usb_password}\n")).unwrap();
+    let copy = |extra: &[&str]| {
+        let args = ["copy", "--repo", s(&repo), "--to", s(&usb), "--to-password-file", s(&pass_file)];
+        backup(&[&args[..], extra, &["--format", "json"]].concat())
+    };
+    let first: serde_json::Value = serde_json::from_slice(&ok(copy(&["--kind", "removable"])).stdout).unwrap();
+    assert_eq!(first["initialised"], true);
+    assert_eq!(first["copied"].as_array().unwrap().len(), 2);
+    assert_eq!(first["record"]["kind"], "removable");
+    let second: serde_json::Value = serde_json::from_slice(&ok(copy(&["--kind", "removable"])).stdout).unwrap();
+    assert_eq!((second["initialised"].as_bool(), second["copied"].as_array().unwrap().len()), (Some(false), 0));
+    // A folder cannot tell a removable disk from a NAS share: the kind must be given.
+    let no_kind = copy(&[]);
+    assert_eq!(no_kind.status.code(), Some(2));
+    assert!(stderr(&no_kind).contains("--kind is required"), "{}", stderr(&no_kind));
+
+    // The record, read back from the copy without its password, and from the source.
+    let mut c = mamoru();
+    let rec = c.args(["backup", "copies", "--repo", s(&usb), "--format", "json"]).env_remove("MAMORU_BACKUP_PASSWORD");
+    let rec: serde_json::Value = serde_json::from_slice(&ok(rec.output().unwrap()).stdout).unwrap();
+    assert_eq!(rec["copy_of"]["kind"], "removable");
+    assert_eq!(rec["copy_of"]["snapshots_copied"], 0);
+    assert_eq!(rec["copy_of"]["snapshots_total"], 2);
+    assert_eq!(rec["copy_of"]["refreshed_at"], second["record"]["refreshed_at"]);
+    let refreshed: jiff::Timestamp = rec["copy_of"]["refreshed_at"].as_str().unwrap().parse().unwrap();
+    assert!(jiff::Timestamp::now().duration_since(refreshed).as_secs() < 300);
+    let table = ok(backup(&["copies", "--repo", s(&repo)]));
+    assert!(stdout(&table).contains("取り外し可能な媒体") && stdout(&table).contains(s(&usb)), "{}", stdout(&table));
+
+    // restic reads the copy with its own password, despite Mamoru's files in the root; the
+    // copy shares the source's chunker, so later backups into it deduplicate.
+    assert!(usb.join("mamoru-copy.json").exists() && repo.join("mamoru-copies.json").exists());
+    restic_as(usb_password, &["-r", s(&usb), "check", "--read-data"]);
+    restic(&["-r", s(&repo), "check"]);
+    let listed: serde_json::Value =
+        serde_json::from_slice(&restic_as(usb_password, &["-r", s(&usb), "snapshots", "--json"]).stdout).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    let target = dir.path().join("from-usb");
+    let one = src.join(FILES[0]);
+    restic_as(usb_password, &["-r", s(&usb), "restore", "latest", "--target", s(&target), "--include", s(&one)]);
+    let back = target.join(one.strip_prefix("/").unwrap());
+    assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(&one).unwrap());
+    assert!(!target.join(src.strip_prefix("/").unwrap()).join(FILES[3]).exists(), "only the one file");
+    let poly = |password: &str, r: &Path| -> serde_json::Value {
+        let config = restic_as(password, &["-r", s(r), "cat", "config"]);
+        serde_json::from_slice::<serde_json::Value>(&config.stdout).unwrap()["chunker_polynomial"].clone()
+    };
+    assert_eq!(poly(usb_password, &usb), poly(PASSWORD, &repo));
+}

@@ -1,6 +1,7 @@
 //! `mamoru backup …`: encrypted backups in the restic repository format on a local path (a NAS
 //! mount or a removable disk), through `mamoru_backup`; no database, no `--data-dir`.
 
+mod copy;
 mod generations;
 mod show;
 
@@ -30,6 +31,8 @@ pub(crate) enum BackupCommand {
     RestoreTest(RestoreTest),
     Forget(generations::Forget),
     Confirm(generations::Confirm),
+    Copy(copy::Copy),
+    Copies(copy::Copies),
 }
 
 impl BackupCommand {
@@ -44,6 +47,8 @@ impl BackupCommand {
             BackupCommand::RestoreTest(c) => c.run(),
             BackupCommand::Forget(c) => c.run(),
             BackupCommand::Confirm(c) => c.run(),
+            BackupCommand::Copy(c) => c.run(),
+            BackupCommand::Copies(c) => c.run(),
         }
     }
 }
