@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs and the machine lacks: PostgreSQL's server, Chromium,
-# Japanese fonts, pdftotext and restic (Debian packages) and Node.js with npm. Uses sudo when not root.
+# Japanese fonts, pdftotext, restic and Python's venv module (Debian packages; scripts/lib/s3.sh
+# pip-installs moto into a venv) and Node.js with npm. Uses sudo when not root.
 set -euo pipefail
 
 missing=()
@@ -13,6 +14,9 @@ command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 # mamoru-backup's tests prove that restic reads Mamoru's repositories and the other way round.
 command -v restic >/dev/null 2>&1 || missing+=(restic)
+# The S3 tests run moto (scripts/lib/s3.sh), pip-installed into a venv; Debian's python3 lacks
+# ensurepip (and so pip inside a venv) without python3-venv.
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"

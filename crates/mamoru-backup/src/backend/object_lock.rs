@@ -117,7 +117,7 @@ impl S3Backend {
             .map_err(|e| format!("{url}: {e}"))?;
         let (mut parts, ()) = request.into_parts();
         let client = self.client.clone();
-        self.rt.block_on(async move {
+        self.block_on(async move {
             signer.sign(&mut parts, None).await.map_err(|e| format!("cannot sign the request to {url}: {e}"))?;
             let mut req = client.request(parts.method, parts.uri.to_string());
             for (name, value) in &parts.headers {

@@ -27,8 +27,9 @@ pub(crate) struct S3Backend {
     pub(super) client: reqwest::Client,
     /// Mamoru's write lock, taken at the first write and released on drop.
     pub(super) lock: Mutex<LockState>,
-    // Last, so that it outlives the lock's release in `Drop`.
-    pub(super) rt: tokio::runtime::Runtime,
+    // Taken in `Drop`, after the lock's release, and shut down without blocking: dropping a
+    // runtime inside another's async context (the CLI's) would panic.
+    pub(super) rt: Option<tokio::runtime::Runtime>,
 }
 
 impl std::fmt::Debug for S3Backend {
@@ -81,7 +82,18 @@ impl S3Backend {
             // Transient network errors and 5xx answers are retried, with backoff.
             .layer(RetryLayer::new().with_max_times(4));
         let op = opendal::blocking::Operator::new(op).map_err(|e| format!("{e}"))?;
-        Ok(S3Backend { op, location: loc.clone(), client, lock: Mutex::new(LockState::NotTaken), rt })
+        drop(_entered);
+        Ok(S3Backend { op, location: loc.clone(), client, lock: Mutex::new(LockState::NotTaken), rt: Some(rt) })
+    }
+
+    /// Runs `f` on the private runtime, from a thread outside any async context: tokio refuses
+    /// to block inside one, and the CLI runs its commands in one.
+    pub(super) fn block_on<F: std::future::Future + Send>(&self, f: F) -> F::Output
+    where
+        F::Output: Send,
+    {
+        let rt = self.rt.as_ref().expect("the runtime lives until drop");
+        off_runtime(|| rt.block_on(f))
     }
 
     /// The object name of a repository file, relative to the prefix (restic's layout).
@@ -98,6 +110,14 @@ impl S3Backend {
     pub(super) fn error(&self, action: &str, name: &str, e: &opendal::Error) -> Box<RusticError> {
         RusticError::new(ErrorKind::Backend, escape(&describe(&self.location, action, name, e)))
     }
+}
+
+/// Runs `f`, which blocks, on a scoped thread when called from inside an async context.
+pub(super) fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return f();
+    }
+    std::thread::scope(|s| s.spawn(f).join()).unwrap_or_else(|p| std::panic::resume_unwind(p))
 }
 
 /// What went wrong with an S3 call, for an operator: the object, and the likely cause.
@@ -153,6 +173,30 @@ impl ReadBackend for S3Backend {
     }
 
     fn list_with_size(&self, tpe: FileType) -> RusticResult<Vec<(Id, u32)>> {
+        off_runtime(|| self.list_files(tpe))
+    }
+
+    fn read_full(&self, tpe: FileType, id: &Id) -> RusticResult<Bytes> {
+        let name = Self::name(tpe, id);
+        off_runtime(|| self.op.read(&name).map(|b| b.to_bytes()).map_err(|e| self.error("read", &name, &e)))
+    }
+
+    fn read_partial(&self, tpe: FileType, id: &Id, _cacheable: bool, offset: u32, length: u32) -> RusticResult<Bytes> {
+        let name = Self::name(tpe, id);
+        let range = u64::from(offset)..u64::from(offset) + u64::from(length);
+        let opts = ReadOptions { range: range.into(), ..Default::default() };
+        off_runtime(|| {
+            self.op.read_options(&name, opts).map(|b| b.to_bytes()).map_err(|e| self.error("read", &name, &e))
+        })
+    }
+
+    fn warmup_path(&self, tpe: FileType, id: &Id) -> String {
+        self.location.key(&Self::name(tpe, id))
+    }
+}
+
+impl S3Backend {
+    fn list_files(&self, tpe: FileType) -> RusticResult<Vec<(Id, u32)>> {
         if tpe == FileType::Config {
             return match self.op.stat("config") {
                 Ok(meta) => Ok(vec![(Id::default(), u32::try_from(meta.content_length()).unwrap_or_default())]),
@@ -177,50 +221,39 @@ impl ReadBackend for S3Backend {
         }
         Ok(found)
     }
-
-    fn read_full(&self, tpe: FileType, id: &Id) -> RusticResult<Bytes> {
-        let name = Self::name(tpe, id);
-        self.op.read(&name).map(|b| b.to_bytes()).map_err(|e| self.error("read", &name, &e))
-    }
-
-    fn read_partial(&self, tpe: FileType, id: &Id, _cacheable: bool, offset: u32, length: u32) -> RusticResult<Bytes> {
-        let name = Self::name(tpe, id);
-        let range = u64::from(offset)..u64::from(offset) + u64::from(length);
-        self.op
-            .read_options(&name, ReadOptions { range: range.into(), ..Default::default() })
-            .map(|b| b.to_bytes())
-            .map_err(|e| self.error("read", &name, &e))
-    }
-
-    fn warmup_path(&self, tpe: FileType, id: &Id) -> String {
-        self.location.key(&Self::name(tpe, id))
-    }
 }
 
 impl WriteBackend for S3Backend {
     fn create(&self) -> RusticResult<()> {
         // The bucket is the operator's (restic would create it; an Object Lock bucket has to be
         // created with its settings anyway). Fail early with a clear message when it is missing.
-        self.op.list("keys/").map(|_| ()).map_err(|e| self.error("reach", "", &e))
+        off_runtime(|| self.op.list("keys/").map(|_| ()).map_err(|e| self.error("reach", "", &e)))
     }
 
     fn write_bytes(&self, tpe: FileType, id: &Id, _cacheable: bool, content: BytesList) -> RusticResult<()> {
-        self.ensure_locked()?;
         let name = Self::name(tpe, id);
         let body = content.into_vec();
-        // One PUT: S3 stores an object whole or not at all, so no temporary name is needed.
-        self.op.write(&name, body).map(|_| ()).map_err(|e| self.error("write", &name, &e))
+        off_runtime(|| {
+            self.ensure_locked()?;
+            // One PUT: S3 stores an object whole or not at all, so no temporary name is needed.
+            self.op.write(&name, body).map(|_| ()).map_err(|e| self.error("write", &name, &e))
+        })
     }
 
     fn remove(&self, tpe: FileType, id: &Id, _cacheable: bool) -> RusticResult<()> {
-        self.ensure_locked()?;
         let name = Self::name(tpe, id);
-        self.op.delete(&name).map_err(|e| self.error("delete", &name, &e))
+        off_runtime(|| {
+            self.ensure_locked()?;
+            self.op.delete(&name).map_err(|e| self.error("delete", &name, &e))
+        })
     }
 }
 
 impl Drop for S3Backend {
     fn drop(&mut self) {
-        self.release_lock();
+        off_runtime(|| self.release_lock());
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! `mamoru backup …`: encrypted backups in the restic repository format on a local path (a NAS
-//! mount or a removable disk), through `mamoru_backup`; no database, no `--data-dir`.
+//! mount or a removable disk) or S3-compatible storage, through `mamoru_backup`; no database,
+//! no `--data-dir`.
 
 mod copy;
 mod generations;
@@ -66,8 +67,12 @@ fn quiet_panics() {
 /// The repository and how to unlock it.
 #[derive(Debug, Args)]
 pub(crate) struct RepoArgs {
-    /// The repository folder (e.g. /mnt/nas/mamoru-backup).
-    #[arg(long, value_name = "DIR", env = "MAMORU_BACKUP_REPO")]
+    /// The repository, written as for restic: a folder (e.g. /mnt/nas/mamoru-backup) or S3-compatible
+    /// storage, s3:https://host[:port]/bucket/prefix (s3:http://… without TLS), with the keys in
+    /// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY and the region in AWS_DEFAULT_REGION
+    /// (default us-east-1). In a bucket with S3 Object Lock and a default retention, what is
+    /// written cannot be deleted before the retention ends.
+    #[arg(long, value_name = "REPO", env = "MAMORU_BACKUP_REPO")]
     repo: PathBuf,
     /// A file whose first line is the password; used when MAMORU_BACKUP_PASSWORD is not set.
     #[arg(long, value_name = "FILE", env = "MAMORU_BACKUP_PASSWORD_FILE")]
@@ -77,7 +82,11 @@ pub(crate) struct RepoArgs {
 impl RepoArgs {
     fn open(&self) -> anyhow::Result<BackupRepo> {
         let password = Password::from_env_or_file(self.password_file.as_deref())?;
-        Ok(BackupRepo::new(&self.repo, password))
+        match self.repo.to_str() {
+            // `s3:…` is a bucket, anything else a folder, as restic reads `-r`.
+            Some(location) => Ok(BackupRepo::open_location(location, password)?),
+            None => Ok(BackupRepo::new(&self.repo, password)),
+        }
     }
 }
 
@@ -210,7 +219,11 @@ fn default_state(repo: &Path) -> anyhow::Result<PathBuf> {
                 .join(".local/state")
         }
     };
-    let abs = std::path::absolute(repo).with_context(|| format!("{}", repo.display()))?;
+    // An S3 location names the same bucket from any folder; a path is made absolute.
+    let abs = match repo.to_str().filter(|r| r.starts_with("s3:")) {
+        Some(s3) => PathBuf::from(s3.replace("://", "_")),
+        None => std::path::absolute(repo).with_context(|| format!("{}", repo.display()))?,
+    };
     let name: String =
         abs.to_string_lossy().trim_matches('/').chars().map(|c| if c == '/' { '_' } else { c }).collect();
     Ok(base.join("mamoru/backup-guard").join(format!("{name}.json")))
