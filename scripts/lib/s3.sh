@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts a throwaway S3-compatible server (moto, in memory, Object Lock enforced) on a free port
-# and exports MAMORU_TEST_S3_URL for mamoru-backup's S3 tests. Source it, then call s3_start and
-# s3_stop. moto comes from PyPI into a venv kept under ~/.cache, so a second run does not
-# download it again; the version is pinned because the tests rely on its Object Lock behaviour.
+# and exports MAMORU_TEST_S3_URL (and MAMORU_TEST_MOTO_SERVER, the binary) for the S3 tests.
+# Source it, then call s3_start and s3_stop. moto comes from PyPI into a venv kept under
+# ~/.cache, so a second run does not download it again; the version is pinned because the tests
+# rely on its Object Lock behaviour.
 
 MOTO_VERSION=5.2.5
 
@@ -22,6 +23,8 @@ s3_start() {
   for i in $(seq 100); do
     if python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$S3_PORT/moto-api/')" 2>/dev/null; then
       export MAMORU_TEST_S3_URL="http://127.0.0.1:${S3_PORT}"
+      # The wrong-credentials test starts its own server, one that checks signatures.
+      export MAMORU_TEST_MOTO_SERVER="$venv/bin/moto_server"
       echo "moto $MOTO_VERSION (S3) on port $S3_PORT ($S3_DIR)"
       return 0
     fi

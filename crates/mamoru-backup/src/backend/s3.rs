@@ -129,7 +129,11 @@ pub(super) fn describe(loc: &S3Location, action: &str, name: &str, e: &opendal::
     let answer = match (code, between(&text, "message: \"", "\"")) {
         (Some(c), Some(m)) => format!("{c}: {m}"),
         (Some(c), None) => c.to_owned(),
-        _ => text.lines().next().unwrap_or_default().chars().take(300).collect(),
+        // A HEAD answer has no body: the status is all there is.
+        _ => match between(&text, "status: ", ",") {
+            Some(status) => format!("HTTP {status}"),
+            None => text.lines().next().unwrap_or_default().chars().take(300).collect(),
+        },
     };
     let denied = e.kind() == opendal::ErrorKind::PermissionDenied
         || matches!(code, Some("AccessDenied" | "InvalidAccessKeyId" | "SignatureDoesNotMatch"));
