@@ -3,6 +3,7 @@
 mod appi;
 mod backup;
 mod cases;
+mod checklist;
 mod demo;
 mod detect;
 mod inventory;
@@ -54,6 +55,8 @@ enum Command {
     Appi(appi::AppiCommand),
     Cases(cases::Cases),
     #[command(subcommand)]
+    Checklist(checklist::ChecklistCommand),
+    #[command(subcommand)]
     Backup(backup::BackupCommand),
 }
 
@@ -73,6 +76,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Alerts(c) => c.run(&cli.data).await,
         Command::Appi(c) => c.run(),
         Command::Cases(c) => c.run(&cli.data).await,
+        Command::Checklist(c) => c.run(&cli.data).await,
         Command::Backup(c) => c.run(),
     }
 }

@@ -4,6 +4,7 @@ mod appi;
 mod backup;
 mod backup_s3;
 mod cases;
+mod checklist;
 mod demo;
 mod help;
 mod hunt;
