@@ -182,4 +182,55 @@ impl BackupRepo {
     pub fn check_password(&self) -> Result<()> {
         self.open().map(|_| ())
     }
+
+    /// A small file of Mamoru's own in the repository's root, beside `config` (restic ignores
+    /// it), on a local path or S3 alike; `None` when it does not exist. Not encrypted.
+    pub fn read_root_file(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        match &self.location {
+            Location::Local(path) => match std::fs::read(path.join(name)) {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(Error::Io { path: path.join(name), source: e }),
+            },
+            Location::S3(s3) => S3Backend::new(s3)
+                .and_then(|b| b.read_root_file(name))
+                .map_err(|message| Error::Repository { repo: self.path.clone(), action: "read", message }),
+        }
+    }
+
+    /// Writes a file of [`read_root_file`](Self::read_root_file) whole (a temporary name and a
+    /// rename on a local path; one PUT on S3). It takes no lock: these are Mamoru's notes about
+    /// the repository, not its data.
+    pub fn write_root_file(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        match &self.location {
+            Location::Local(path) => {
+                let tmp = tempfile::NamedTempFile::new_in(path).map_err(Error::io(path))?;
+                std::fs::write(tmp.path(), bytes).map_err(Error::io(tmp.path()))?;
+                tmp.persist(path.join(name)).map_err(|e| Error::Io { path: path.join(name), source: e.error })?;
+                Ok(())
+            }
+            Location::S3(s3) => S3Backend::new(s3)
+                .and_then(|b| b.write_root_file(name, bytes))
+                .map_err(|message| Error::Repository { repo: self.path.clone(), action: "write", message }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_files_of_a_local_repository_are_read_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = BackupRepo::new(dir.path(), Password::new("x"));
+        assert_eq!(repo.read_root_file("mamoru-copies.json").unwrap(), None);
+        repo.write_root_file("mamoru-copies.json", b"{}").unwrap();
+        repo.write_root_file("mamoru-copies.json", b"{\"a\":1}").unwrap();
+        assert_eq!(repo.read_root_file("mamoru-copies.json").unwrap().unwrap(), b"{\"a\":1}");
+        assert_eq!(repo.immutability().unwrap().kind, "local");
+        let s3 = BackupRepo::open_location("s3:https://s3.example.jp/bucket/pc01", Password::new("x")).unwrap();
+        assert_eq!((s3.path(), s3.location().local_path()), (Path::new("s3:https://s3.example.jp/bucket/pc01"), None));
+        assert!(BackupRepo::open_location("s3:https://s3.example.jp", Password::new("x")).is_err());
+    }
 }

@@ -168,6 +168,11 @@ fn round_trip_on_s3_and_restic_reads_it() {
     assert!(!op.exists("byoin/pc01/mamoru.lock").unwrap(), "the lock outlived the backup");
     let imm = r.immutability().unwrap();
     assert_eq!((imm.kind.as_str(), imm.locked), ("S3", false));
+    // Mamoru's own notes beside `config` (the copy records), read back whole.
+    assert_eq!(r.read_root_file("mamoru-copy.json").unwrap(), None);
+    r.write_root_file("mamoru-copy.json", "{\"種類\":1}".as_bytes()).unwrap();
+    assert_eq!(r.read_root_file("mamoru-copy.json").unwrap().unwrap(), "{\"種類\":1}".as_bytes());
+    assert!(op.exists("byoin/pc01/mamoru-copy.json").unwrap());
 
     // restic, given the same string, lists and restores what Mamoru wrote.
     let listed = restic(&loc, &["snapshots", "--json"]);

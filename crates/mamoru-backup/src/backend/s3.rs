@@ -106,6 +106,22 @@ impl S3Backend {
         }
     }
 
+    /// A file of Mamoru's own beside `config`; `None` when missing.
+    pub(crate) fn read_root_file(&self, name: &str) -> Result<Option<Vec<u8>>, String> {
+        off_runtime(|| match self.op.read(name) {
+            Ok(buf) => Ok(Some(buf.to_vec())),
+            Err(e) if e.kind() == opendal::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(describe(&self.location, "read", name, &e)),
+        })
+    }
+
+    /// Writes a file of Mamoru's own beside `config` (one PUT: whole or not at all).
+    pub(crate) fn write_root_file(&self, name: &str, bytes: &[u8]) -> Result<(), String> {
+        off_runtime(|| {
+            self.op.write(name, bytes.to_vec()).map(|_| ()).map_err(|e| describe(&self.location, "write", name, &e))
+        })
+    }
+
     /// rustic's error for a failed S3 call, in one sentence naming the object.
     pub(super) fn error(&self, action: &str, name: &str, e: &opendal::Error) -> Box<RusticError> {
         RusticError::new(ErrorKind::Backend, escape(&describe(&self.location, action, name, e)))
