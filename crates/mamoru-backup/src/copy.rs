@@ -24,9 +24,11 @@ use std::path::Path;
 use std::str::FromStr;
 
 use rustic_core::repofile::SnapshotFile;
+use rustic_core::{Open, Repository};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::hold::{CONFIRMED_TAG, is_held, mark_confirmed};
 use crate::location::Location;
 use crate::lock::RepoLock;
 use crate::repo::BackupRepo;
@@ -133,6 +135,9 @@ pub struct CopyOutcome {
     pub initialised: bool,
     /// The ids of the snapshots copied (source ids; the copies get their own).
     pub copied: Vec<String>,
+    /// Copies of alarmed snapshots that a person has confirmed in the source since they were
+    /// copied: now confirmed in the copy too (their new ids).
+    pub confirmations_carried: Vec<String>,
     /// The record written to both repositories.
     pub record: CopyRecord,
     /// How long it took.
@@ -176,6 +181,7 @@ impl BackupRepo {
         if !todo.is_empty() {
             src.copy(&dst, todo.iter()).map_err(Error::rustic(&dest.path, "copy snapshots"))?;
         }
+        let carried = carry_confirmations(&snaps, &dst, &dest.path)?;
         let in_dest = dst.get_all_snapshots().map_err(Error::rustic(&dest.path, "list snapshots"))?;
         let record = CopyRecord {
             kind,
@@ -199,6 +205,7 @@ impl BackupRepo {
         Ok(CopyOutcome {
             initialised,
             copied: todo.iter().map(|s| s.id.to_hex().as_str().to_owned()).collect(),
+            confirmations_carried: carried,
             record,
             seconds: started.elapsed().as_secs_f64(),
         })
@@ -241,6 +248,22 @@ impl BackupRepo {
             .map_err(Error::rustic(&self.path, "init the copy"))?;
         Ok(())
     }
+}
+
+/// A snapshot copied while it carried the guard's alarm keeps holding the copy's retention; once
+/// a person confirmed it in the source, the copy follows (snapshots are matched by time, as
+/// rustic matches them for copying). The confirmation's description goes with it.
+fn carry_confirmations<S: Open>(source: &[SnapshotFile], dst: &Repository<S>, path: &Path) -> Result<Vec<String>> {
+    let mut carried = Vec::new();
+    for held in dst.get_all_snapshots().map_err(Error::rustic(path, "list snapshots"))?.iter().filter(|s| is_held(s)) {
+        let confirmed = source
+            .iter()
+            .find(|s| s.time.timestamp() == held.time.timestamp() && s.tags.contains(CONFIRMED_TAG) && !is_held(s));
+        if let Some(c) = confirmed {
+            carried.push(mark_confirmed(dst, path, held, c.description.clone().unwrap_or_default())?);
+        }
+    }
+    Ok(carried)
 }
 
 /// Where a repository is, for the record: a folder as an absolute path, S3 as its location.

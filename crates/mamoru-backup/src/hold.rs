@@ -10,8 +10,11 @@
 //! Tags are in the restic format, so restic lists them too; the description is a rustic field
 //! that restic 0.14 does not show (and drops if restic itself rewrites the snapshot).
 
-use rustic_core::StringList;
+use std::collections::BTreeSet;
+use std::path::Path;
+
 use rustic_core::repofile::{SnapshotFile, SnapshotId};
+use rustic_core::{Open, Repository, StringList};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -84,9 +87,6 @@ impl BackupRepo {
         if !is_held(&old) {
             return Err(Error::NotHeld { repo: self.path.clone(), snapshot: old_id });
         }
-        let mut new = old.clone();
-        new.remove_tags(&[tag(ALARM_TAG)]);
-        new.add_tags(vec![tag(CONFIRMED_TAG)]);
         let now = jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ");
         let line = match note.map(str::trim).filter(|n| !n.is_empty()) {
             Some(n) => format!("{CONFIRMED_TAG} {now} by {}: {n}", who()),
@@ -96,24 +96,7 @@ impl BackupRepo {
             Some(d) if !d.is_empty() => format!("{d}\n{line}"),
             _ => line,
         };
-        new.description = Some(description.clone());
-        // restic's convention for a rewritten snapshot: `original` names the first version.
-        new.original = Some(old.original.unwrap_or(old.id));
-        // Saving gives the snapshot a new id (the id is the hash of the file); the old file goes.
-        let before: std::collections::BTreeSet<_> =
-            repo.list::<SnapshotId>().map_err(Error::rustic(&self.path, "list snapshots"))?.collect();
-        repo.save_snapshots(vec![new]).map_err(Error::rustic(&self.path, "save the confirmed snapshot"))?;
-        let confirmed = repo
-            .list::<SnapshotId>()
-            .map_err(Error::rustic(&self.path, "list snapshots"))?
-            .find(|id| !before.contains(id))
-            .map(|id| id.to_hex().as_str().to_owned())
-            .ok_or_else(|| Error::Repository {
-                repo: self.path.clone(),
-                action: "save the confirmed snapshot",
-                message: "no new snapshot file appeared".into(),
-            })?;
-        repo.delete_snapshots(&[old.id]).map_err(Error::rustic(&self.path, "remove the alarmed snapshot"))?;
+        let confirmed = mark_confirmed(&repo, &self.path, &old, description.clone())?;
         let mut still_held: Vec<_> = repo
             .get_all_snapshots()
             .map_err(Error::rustic(&self.path, "list snapshots"))?
@@ -128,4 +111,35 @@ impl BackupRepo {
             still_held: still_held.iter().map(|s| s.id.to_hex().as_str().to_owned()).collect(),
         })
     }
+}
+
+/// Replaces the alarmed snapshot `old` by one tagged [`CONFIRMED_TAG`] with `description`;
+/// returns the new id. Saving gives the snapshot a new id (the id is the hash of the file), so
+/// the new file is found as the one that was not there before; then the old file goes.
+pub(crate) fn mark_confirmed<S: Open>(
+    repo: &Repository<S>,
+    path: &Path,
+    old: &SnapshotFile,
+    description: String,
+) -> Result<String> {
+    let mut new = old.clone();
+    new.remove_tags(&[tag(ALARM_TAG)]);
+    new.add_tags(vec![tag(CONFIRMED_TAG)]);
+    new.description = Some(description);
+    // restic's convention for a rewritten snapshot: `original` names the first version.
+    new.original = Some(old.original.unwrap_or(old.id));
+    let before: BTreeSet<_> = repo.list::<SnapshotId>().map_err(Error::rustic(path, "list snapshots"))?.collect();
+    repo.save_snapshots(vec![new]).map_err(Error::rustic(path, "save the confirmed snapshot"))?;
+    let confirmed = repo
+        .list::<SnapshotId>()
+        .map_err(Error::rustic(path, "list snapshots"))?
+        .find(|id| !before.contains(id))
+        .map(|id| id.to_hex().as_str().to_owned())
+        .ok_or_else(|| Error::Repository {
+            repo: path.to_owned(),
+            action: "save the confirmed snapshot",
+            message: "no new snapshot file appeared".into(),
+        })?;
+    repo.delete_snapshots(&[old.id]).map_err(Error::rustic(path, "remove the alarmed snapshot"))?;
+    Ok(confirmed)
 }

@@ -303,3 +303,42 @@ fn a_copy_into_an_object_lock_bucket_is_an_object_lock_copy_without_being_told()
     assert_eq!(locked.snapshots().unwrap().len(), 2);
     assert!(locked.restore_test(Some(dir.path())).unwrap().ok);
 }
+
+#[test]
+fn a_copy_keeps_the_guards_hold_until_the_source_is_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = repo(dir.path().join("repo"));
+    let src = dir.path().join("share");
+    std::fs::create_dir(&src).unwrap();
+    for i in 0..30 {
+        std::fs::write(src.join(format!("処方{i}.txt")), format!("処方 {i}\n").repeat(300)).unwrap();
+    }
+    let req = BackupRequest {
+        paths: vec![src.clone()],
+        guard_state: Some(dir.path().join("guard.json")),
+        ..Default::default()
+    };
+    r.backup(&req).unwrap();
+    for i in 0..30 {
+        std::fs::write(src.join(format!("処方{i}.txt")), noise(i + 5, 9000)).unwrap();
+    }
+    let alarmed = r.backup(&req).unwrap();
+    assert!(!alarmed.guard_alarm.is_empty());
+    let copy = BackupRepo::new(dir.path().join("usb"), Password::new("媒体"));
+    assert_eq!(r.copy_to(&copy, OfflineKind::Removable).unwrap().copied.len(), 2);
+    // The alarm travels with the snapshot: the copy's own retention is held as well.
+    assert_eq!(copy.held().unwrap().len(), 1);
+    let keep_one: RetentionPolicy = "last=1".parse().unwrap();
+    assert!(matches!(copy.forget(&keep_one, false), Err(Error::RetentionHeld { .. })));
+
+    r.confirm(&alarmed.snapshot, Some("確認済み")).unwrap();
+    let again = r.copy_to(&copy, OfflineKind::Removable).unwrap();
+    assert!(again.copied.is_empty(), "a confirmed snapshot is the same generation, not a new one");
+    assert_eq!(again.confirmations_carried.len(), 1);
+    assert!(copy.held().unwrap().is_empty());
+    let snaps = copy.snapshots().unwrap();
+    assert_eq!(snaps.len(), 2);
+    assert_eq!(snaps[1].tags, [CONFIRMED_TAG]);
+    assert_eq!(copy.forget(&keep_one, false).unwrap().removed.len(), 1);
+    assert!(r.copy_to(&copy, OfflineKind::Removable).unwrap().confirmations_carried.is_empty());
+}

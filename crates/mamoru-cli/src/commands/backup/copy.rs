@@ -29,7 +29,11 @@ const TO_PASSWORD_ENV: &str = "MAMORU_BACKUP_TO_PASSWORD";
 /// The destination's password: MAMORU_BACKUP_TO_PASSWORD, else --to-password-file (first line),
 /// else the source's own password. Never on the command line.
 ///
-/// JSON form: {"initialised", "copied": [ids], "seconds", "record": {"kind", "source_id",
+/// A snapshot copied while it carried the ransomware guard's alarm holds the copy's retention
+/// too; once a person confirmed it in the source, the next copy confirms it in the copy.
+///
+/// JSON form: {"initialised", "copied": [ids], "confirmations_carried": [ids], "seconds",
+/// "record": {"kind", "source_id",
 /// "source", "destination_id", "destination", "refreshed_at", "snapshots_copied",
 /// "snapshots_total", "newest_snapshot"}}.
 #[derive(Debug, Args)]
