@@ -13,13 +13,20 @@
 //!
 //! The store keeps the path of each job's password file, never the password.
 
+mod alerts;
 mod board;
 mod jobs;
 mod report;
+mod run;
+mod schedule;
+mod steps;
 
+pub use alerts::{RULE_BACKUP_FAILED, RULE_GUARD_ALARM, RULE_RESTORE_FAILED, RULE_RESTORE_OVERDUE};
 pub use board::{BackupBoard, SystemStatus};
 pub use jobs::{JobView, KindResults};
 pub use report::{AnnualBackupReport, ReportSystem, fiscal_year_of};
+pub use run::{BackupSettings, JobRun};
+pub use schedule::DueRun;
 
 use jiff::Timestamp;
 use mamoru_domain::backup::{RestoreStatus, ResultKind, restore_status};

@@ -77,7 +77,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Appi(c) => c.run(),
         Command::Cases(c) => c.run(&cli.data).await,
         Command::Checklist(c) => c.run(&cli.data).await,
-        Command::Backup(c) => c.run(),
+        Command::Backup(c) => c.run(&cli.data).await,
     }
 }
 

@@ -54,6 +54,8 @@ impl Serve {
             (None, None) => Some(std::path::PathBuf::from(DEFAULT_DIR)),
         };
         let live = self.live.start(&app, dir.as_deref()).await?;
+        let backup_state = dir.clone().unwrap_or_else(|| std::path::PathBuf::from(DEFAULT_DIR)).join("backup-state");
+        tokio::spawn(run_due_backups(app.clone(), backup_state));
         serve(app, listener, config, (!live.is_empty()).then(|| live.join("\n"))).await
     }
 }
@@ -117,6 +119,23 @@ async fn housekeeping(app: App) {
         let idle_since = now - app.config().session_idle;
         if let Err(e) = app.store().purge_sessions(now, idle_since).await {
             tracing::warn!(error = %e, "could not purge ended sessions");
+        }
+    }
+}
+
+/// Runs the backup jobs whose time has come, and checks for overdue restore tests, every
+/// minute (the demo has no such loop: its jobs are not to touch the machine's files).
+async fn run_due_backups(app: App, state_dir: std::path::PathBuf) {
+    let settings = mamoru_app::backup::BackupSettings { state_dir: Some(state_dir), scratch_dir: None };
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    // A backup may take longer than a minute; the next pass starts a minute after it ends.
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match app.run_due_backups(jiff::Timestamp::now(), &settings).await {
+            Ok(due) if !due.errors.is_empty() => tracing::warn!(errors = ?due.errors, "some backup jobs could not run"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not run the due backup jobs"),
         }
     }
 }

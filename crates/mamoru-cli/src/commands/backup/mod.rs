@@ -4,6 +4,7 @@
 
 mod copy;
 mod generations;
+mod jobs;
 mod show;
 
 use std::path::{Path, PathBuf};
@@ -34,12 +35,14 @@ pub(crate) enum BackupCommand {
     Confirm(generations::Confirm),
     Copy(copy::Copy),
     Copies(copy::Copies),
+    Job(jobs::Jobs),
 }
 
 impl BackupCommand {
-    pub(crate) fn run(self) -> anyhow::Result<ExitCode> {
+    pub(crate) async fn run(self, data: &crate::data::DataArgs) -> anyhow::Result<ExitCode> {
         quiet_panics();
         match self {
+            BackupCommand::Job(c) => c.run(data).await,
             BackupCommand::Init(c) => c.run(),
             BackupCommand::Run(c) => c.run(),
             BackupCommand::Snapshots(c) => c.run(),

@@ -12,6 +12,8 @@ use serde_json::json;
 
 use crate::detect::{app_with_facilities, with};
 
+mod runs;
+
 pub(crate) fn job_input(facility: FacilityId, name: &str, kind: &str, root: &std::path::Path) -> JobInput {
     JobInput {
         facility: Some(facility),
