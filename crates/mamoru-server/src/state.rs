@@ -25,11 +25,21 @@ pub struct AppState {
     pub app: App,
     /// HTTP settings.
     pub config: ServerConfig,
+    /// Where backups and restore tests started from a page keep their working files (the
+    /// ransomware guard's manifests, the scratch folder); none until [`AppState::with_backup`].
+    pub backup: mamoru_app::backup::BackupSettings,
 }
 
 impl AppState {
     /// Bundles the application and the HTTP settings.
     pub fn new(app: App, config: ServerConfig) -> Self {
-        AppState { app, config }
+        AppState { app, config, backup: Default::default() }
+    }
+
+    /// The same state, with runs started from a page using `settings` (`mamoru serve` passes
+    /// the data directory's `backup-state`, as its scheduler uses).
+    pub fn with_backup(mut self, settings: mamoru_app::backup::BackupSettings) -> Self {
+        self.backup = settings;
+        self
     }
 }

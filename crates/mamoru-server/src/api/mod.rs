@@ -4,6 +4,7 @@
 
 mod alerts;
 mod auth;
+mod backups;
 mod cases;
 mod facilities;
 mod inventory;
@@ -11,6 +12,7 @@ mod openapi;
 mod people;
 mod views;
 mod views_alert;
+mod views_backup;
 mod views_case;
 mod vulns;
 
@@ -55,6 +57,10 @@ pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
         .route("/cases/{id}/filed", post(cases::filed))
         .route("/cases/{id}/documents/{code}", get(cases::document))
         .route("/cases/{id}/anonymized", get(cases::anonymized))
+        .route("/backups", get(backups::board))
+        .route("/backups/jobs/{id}", get(backups::job))
+        .route("/backups/jobs/{id}/run", post(backups::run))
+        .route("/backups/jobs/{id}/test", post(backups::test))
         .route("/users", get(people::users))
         .route("/audit", get(people::audit))
         .fallback(|| async {

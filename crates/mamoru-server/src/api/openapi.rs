@@ -4,12 +4,14 @@ use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{alerts, cases, facilities, inventory, people, views, views_alert, views_case, vulns};
+use crate::api::{
+    alerts, backups, cases, facilities, inventory, people, views, views_alert, views_backup, views_case, vulns,
+};
 use crate::error::{ApiErrorBody, FieldError, RowErrorView};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Mamoru API", description = "Facilities, the asset register, vulnerability findings, detection alerts, incident cases with their breach reports, the contact chain, users and the audit log of one organisation."),
+    info(title = "Mamoru API", description = "Facilities, the asset register, vulnerability findings, detection alerts, incident cases with their breach reports, backups with their restore tests, the contact chain, users and the audit log of one organisation."),
     paths(
         facilities::list, facilities::get, facilities::create, facilities::update, facilities::delete,
         inventory::list, inventory::get, inventory::create, inventory::update, inventory::delete, inventory::import,
@@ -20,6 +22,7 @@ use crate::error::{ApiErrorBody, FieldError, RowErrorView};
         alerts::list_alerts, alerts::get_alert, alerts::triage, alerts::suppressions, alerts::remove_suppression,
         cases::list, cases::create, cases::get, cases::status, cases::add_entry, cases::add_task, cases::add_ioc,
         cases::set_fields, cases::decide_appi, cases::filed, cases::document, cases::anonymized,
+        backups::board, backups::job, backups::run, backups::test,
     ),
     components(schemas(
         views::FacilityView, views::FacilityBody, views::AssetView, views::AssetBody, views::AssetPage, views::ImportResult,
@@ -32,7 +35,9 @@ use crate::error::{ApiErrorBody, FieldError, RowErrorView};
         views_case::DecisionView, views_case::DeadlinesView, views_case::ReminderView, views_case::CaseBody,
         views_case::StatusBody, views_case::EntryBody, views_case::TaskBody, views_case::IocBody,
         views_case::AppiBody, views_case::FiledBody, views_case::DocumentView, views_case::MarkView,
-        views_case::SectionView, views_case::FieldView, ApiErrorBody, FieldError, RowErrorView,
+        views_case::SectionView, views_case::FieldView, views_backup::BackupBoardView,
+        views_backup::SystemStatusView, views_backup::BackupResultView, views_backup::LatestView,
+        views_backup::BackupJobView, views_backup::JobRunView, ApiErrorBody, FieldError, RowErrorView,
     )),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -97,6 +102,10 @@ mod tests {
             "/api/v1/cases/{id}/filed",
             "/api/v1/cases/{id}/documents/{code}",
             "/api/v1/cases/{id}/anonymized",
+            "/api/v1/backups",
+            "/api/v1/backups/jobs/{id}",
+            "/api/v1/backups/jobs/{id}/run",
+            "/api/v1/backups/jobs/{id}/test",
         ] {
             assert!(paths.contains_key(p), "{p} is not in the OpenAPI document");
         }
@@ -126,5 +135,10 @@ mod tests {
             assert!(alert[key].is_object(), "AlertView has no {key}");
         }
         assert!(doc["paths"]["/api/v1/suppressions/{id}"]["delete"].is_object());
+        let system = &doc["components"]["schemas"]["SystemStatusView"]["properties"];
+        for key in ["job_id", "name", "status", "needs_action", "last_verified_at", "last_verified_ms", "max_age_days"]
+        {
+            assert!(system[key].is_object(), "SystemStatusView has no {key}");
+        }
     }
 }

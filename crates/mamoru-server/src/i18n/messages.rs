@@ -459,6 +459,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static 
         .chain(super::messages_vuln::VULN_MESSAGES)
         .chain(super::messages_alert::ALERT_MESSAGES)
         .chain(super::messages_case::CASE_MESSAGES)
+        .chain(super::messages_backup::BACKUP_MESSAGES)
 }
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

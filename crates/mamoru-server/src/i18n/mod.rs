@@ -6,6 +6,7 @@
 
 mod messages;
 mod messages_alert;
+mod messages_backup;
 mod messages_case;
 mod messages_vuln;
 mod problems;

@@ -32,6 +32,8 @@ struct DashboardPage {
     alert_levels: Vec<(AlertLevel, u64)>,
     /// Open incident cases, the nearest report deadline first.
     cases: Vec<crate::web::cases::list::Row>,
+    /// Per protected system, the last verified restore; those needing action first.
+    backups: mamoru_app::backup::BackupBoard,
 }
 
 impl DashboardPage {
@@ -41,6 +43,14 @@ impl DashboardPage {
 
     fn case_class(&self, s: &mamoru_domain::incident::CaseStatus) -> &'static str {
         crate::web::cases::status_class(*s)
+    }
+
+    fn restore_class(&self, s: &mamoru_domain::backup::RestoreStatus) -> &'static str {
+        crate::web::backups::status_class(*s)
+    }
+
+    fn duration(&self, ms: &u64) -> String {
+        crate::web::backups::duration(self.tr.lang, *ms)
     }
 }
 
@@ -64,5 +74,6 @@ pub(crate) async fn show(
     let ap = state.app.alert_panel(&v.p, NEWEST_ALERTS).await?;
     let alert_levels = AlertLevel::ALL.iter().rev().map(|l| (*l, ap.open(*l))).collect();
     let cases = crate::web::cases::list::open_cases(&v, &state, OPEN_CASES).await?;
-    page(&DashboardPage { tr: v.tr, layout, d, vp, p1, today, ap, alert_levels, cases })
+    let backups = state.app.backup_board(&v.p, jiff::Timestamp::now()).await?;
+    page(&DashboardPage { tr: v.tr, layout, d, vp, p1, today, ap, alert_levels, cases, backups })
 }

@@ -4,6 +4,7 @@ mod account;
 pub(crate) mod alerts;
 mod assets;
 mod audit;
+pub(crate) mod backups;
 mod cases;
 mod contacts;
 pub(crate) mod context;
@@ -86,6 +87,14 @@ pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
         .route("/cases/{id}/evidence/{ev}/custody", post(cases::evidence::custody))
         .route("/cases/{id}/documents/{code}", get(cases::documents::show).post(cases::documents::save))
         .route("/cases/{id}/anonymized.json", get(cases::documents::anonymized))
+        .route("/backups", get(backups::list::list).post(backups::form::create))
+        .route("/backups/new", get(backups::form::new))
+        .route("/backups/report", get(backups::report::show))
+        .route("/backups/report.pdf", get(backups::report::pdf))
+        .route("/backups/jobs/{id}", get(backups::job::show))
+        .route("/backups/jobs/{id}/edit", get(backups::form::edit).post(backups::form::update))
+        .route("/backups/jobs/{id}/run", post(backups::job::run))
+        .route("/backups/jobs/{id}/test", post(backups::job::test))
         .route("/contacts", get(contacts::list).post(contacts::create))
         .route("/contacts/chart", get(contacts::chart))
         .route("/contacts/new", get(contacts::new))
