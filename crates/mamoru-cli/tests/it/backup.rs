@@ -403,3 +403,25 @@ fn copy_refreshes_only_what_is_new_records_its_kind_and_restic_reads_the_copy() 
     };
     assert_eq!(poly(usb_password, &usb), poly(PASSWORD, &repo));
 }
+
+#[test]
+fn generations_and_copy_commands_document_themselves() {
+    let help = |cmd: &str| {
+        let out = mamoru().args(["backup", cmd, "--help"]).output().unwrap();
+        assert!(out.status.success(), "backup {cmd} --help");
+        stdout(&out)
+    };
+    for cmd in ["forget", "confirm", "copy"] {
+        let text = help(cmd);
+        assert!(text.contains("--repo") && text.contains("MAMORU_BACKUP_PASSWORD"), "backup {cmd}: {text}");
+    }
+    let forget = help("forget");
+    assert!(forget.contains("--keep-daily") && forget.contains("mamoru-guard-alarm") && forget.contains("23 hours"));
+    let copy = help("copy");
+    for kind in ["取り外し可能な媒体", "分離されたバックアップ用ネットワーク", "追記不能な媒体", "object-lock"]
+    {
+        assert!(copy.contains(kind), "{kind}: {copy}");
+    }
+    assert!(copy.contains("MAMORU_BACKUP_TO_PASSWORD") && copy.contains("--to-password-file"));
+    assert!(help("copies").contains("no password is needed"));
+}
