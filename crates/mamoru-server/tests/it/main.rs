@@ -8,6 +8,7 @@ mod accounts;
 mod alerts;
 mod alerts_api;
 mod api;
+mod backups;
 mod cases_api;
 mod cases_web;
 mod import;
