@@ -277,3 +277,35 @@ impl Drop for S3Backend {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::location::Location;
+
+    #[test]
+    fn refusals_say_what_to_check() {
+        let Location::S3(loc) = Location::parse_with("s3:https://s3.example.jp/worm-bucket/pc01", |_| None).unwrap()
+        else {
+            panic!("not S3")
+        };
+        // What opendal reports for a 403 to a DELETE of a retained object.
+        let e = opendal::Error::new(opendal::ErrorKind::PermissionDenied, "S3Error")
+            .with_context("response", "Parts ( status: 403, version: HTTP/1.1 )")
+            .with_context("error", r#"S3Error ( code: "AccessDenied", message: "Access Denied" )"#);
+        let text = describe(&loc, "delete", "data/ab/abcd", &e);
+        assert!(
+            text.starts_with("cannot delete s3://worm-bucket/pc01/data/ab/abcd at https://s3.example.jp"),
+            "{text}"
+        );
+        assert!(
+            text.contains("AccessDenied") && text.contains("Object Lock") && text.contains("the data stays"),
+            "{text}"
+        );
+        let text = describe(&loc, "read", "config", &e);
+        assert!(text.contains("AWS_SECRET_ACCESS_KEY") && text.contains("worm-bucket"), "{text}");
+        let e = opendal::Error::new(opendal::ErrorKind::PermissionDenied, "stat")
+            .with_context("response", "status: 403, x");
+        assert!(describe(&loc, "read", "config", &e).contains("S3 refused it (HTTP 403)"));
+    }
+}
