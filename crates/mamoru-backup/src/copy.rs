@@ -14,9 +14,8 @@
 //!
 //! restic ignores files it does not know in a repository's root (tested with restic 0.14
 //! `check`, `snapshots` and `restore`). Both records are plain JSON, not encrypted: they say
-//! nothing about the data, only where copies went and when. They are written into local
-//! folders only: rustic's storage interface has no place for a file of another name, so for a
-//! repository on S3 the record lives on the other side alone (an S3 copy's in its source).
+//! nothing about the data, only where copies went and when. On S3 they are objects beside
+//! `config` (with Object Lock, every refresh leaves the earlier record as an older version).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -194,14 +193,10 @@ impl BackupRepo {
             snapshots_total: in_dest.len(),
             newest_snapshot: newest(&in_dest),
         };
-        if let Some(root) = local_root(dest) {
-            write_json(&root.join(COPY_RECORD), &record)?;
-        }
-        if let Some(root) = local_root(self) {
-            let mut copies = self.copies()?;
-            copies.insert(record.destination_id.clone(), record.clone());
-            write_json(&root.join(COPIES_RECORD), &copies)?;
-        }
+        write_record(dest, COPY_RECORD, &record)?;
+        let mut copies = self.copies()?;
+        copies.insert(record.destination_id.clone(), record.clone());
+        write_record(self, COPIES_RECORD, &copies)?;
         Ok(CopyOutcome {
             initialised,
             copied: todo.iter().map(|s| s.id.to_hex().as_str().to_owned()).collect(),
@@ -211,21 +206,14 @@ impl BackupRepo {
         })
     }
 
-    /// The record of this repository as an offline copy (`None` when it is not one, or is on
-    /// S3).
+    /// The record of this repository as an offline copy (`None` when it is not one).
     pub fn copy_record(&self) -> Result<Option<CopyRecord>> {
-        match local_root(self) {
-            Some(root) => read_json(&root.join(COPY_RECORD)),
-            None => Ok(None),
-        }
+        read_record(self, COPY_RECORD)
     }
 
     /// The offline copies made from this repository, by the copy's repository id.
     pub fn copies(&self) -> Result<BTreeMap<String, CopyRecord>> {
-        match local_root(self) {
-            Some(root) => Ok(read_json(&root.join(COPIES_RECORD))?.unwrap_or_default()),
-            None => Ok(BTreeMap::new()),
-        }
+        Ok(read_record(self, COPIES_RECORD)?.unwrap_or_default())
     }
 
     /// The kind an offline copy into this repository has without being told: `object-lock`
@@ -282,18 +270,27 @@ fn local_root(repo: &BackupRepo) -> Option<&Path> {
     }
 }
 
-fn read_json<T: serde::de::DeserializeOwned>(file: &Path) -> Result<Option<T>> {
-    match std::fs::read(file) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| Error::Io {
-            path: file.to_owned(),
-            source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::Io { path: file.to_owned(), source: e }),
+fn read_record<T: serde::de::DeserializeOwned>(repo: &BackupRepo, name: &str) -> Result<Option<T>> {
+    let Some(bytes) = repo.read_root_file(name)? else { return Ok(None) };
+    serde_json::from_slice(&bytes).map(Some).map_err(|e| Error::Io {
+        path: repo.path().join(name),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+    })
+}
+
+fn write_record(repo: &BackupRepo, name: &str, value: &impl Serialize) -> Result<()> {
+    match local_root(repo) {
+        Some(root) => write_json(&root.join(name), value),
+        None => {
+            let bytes = serde_json::to_vec_pretty(value)
+                .map_err(|e| Error::Io { path: repo.path().join(name), source: e.into() })?;
+            repo.write_root_file(name, &bytes)
+        }
     }
 }
 
-/// Written under a temporary name and renamed, so a pulled disk never holds a torn record.
+/// Written under a temporary name, synced and renamed, so a disk pulled right after the copy
+/// never holds a torn record.
 fn write_json(file: &Path, value: &impl Serialize) -> Result<()> {
     let dir = file.parent().unwrap_or(Path::new("."));
     let tmp = tempfile::NamedTempFile::new_in(dir).map_err(Error::io(dir))?;

@@ -296,10 +296,10 @@ fn a_copy_into_an_object_lock_bucket_is_an_object_lock_copy_without_being_told()
     assert!(first.record.destination.starts_with("s3:http"), "{:?}", first.record);
     let again = r.copy_to(&locked, OfflineKind::ObjectLock).unwrap();
     assert!(!again.initialised && again.copied.is_empty());
-    // The record is kept with the source: rustic's storage has no place for it in a bucket.
+    // The record is kept with the source, and in the bucket beside `config`.
     let kept = &r.copies().unwrap()[&first.record.destination_id];
     assert_eq!((kept.kind, kept.snapshots_total), (OfflineKind::ObjectLock, 2));
-    assert_eq!(locked.copy_record().unwrap(), None);
+    assert_eq!(locked.copy_record().unwrap().as_ref(), Some(&again.record));
     assert_eq!(locked.snapshots().unwrap().len(), 2);
     assert!(locked.restore_test(Some(dir.path())).unwrap().ok);
 }
