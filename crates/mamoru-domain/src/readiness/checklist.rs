@@ -10,8 +10,8 @@ use std::sync::OnceLock;
 
 use jiff::civil::Date;
 
+use super::file::{self, Lines, RawItem};
 use super::fiscal::FiscalYear;
-use super::format::{self, Entry, Field, Value};
 use super::rules::RuleId;
 use super::{Group, Sheet, Target};
 
@@ -107,119 +107,95 @@ pub struct EditionError {
     pub message: String,
 }
 
-const HEAD_KEYS: [&str; 4] = ["edition", "title", "published", "source"];
-const ITEM_KEYS: [&str; 10] =
-    ["id", "no", "sheets", "group", "target", "text", "required_from", "rule", "source", "note"];
-
 /// Reads and validates one edition file.
 pub fn load(file: &str, text: &str) -> Result<Edition, EditionError> {
-    let doc = format::parse(text).map_err(|e| EditionError {
-        file: file.to_owned(),
-        line: e.line,
-        item: None,
-        message: e.message,
-    })?;
     let err = |line: usize, item: Option<&str>, message: String| EditionError {
         file: file.to_owned(),
         line,
         item: item.map(str::to_owned),
         message,
     };
-    if let Some(f) = doc.head.iter().find(|f| !HEAD_KEYS.contains(&f.key.as_str())) {
-        return Err(err(f.line, None, format!("unknown field `{}`", f.key)));
-    }
-    let head = |key: &str| doc.head.iter().find(|f| f.key == key);
-    let need = |key: &str| head(key).ok_or_else(|| err(1, None, format!("missing field `{key}`")));
-    let fiscal_year = year(need("edition")?).map_err(|m| err(need("edition").map_or(1, |f| f.line), None, m))?;
-    let title = text_of(need("title")?).map_err(|(l, m)| err(l, None, m))?;
-    let source = text_of(need("source")?).map_err(|(l, m)| err(l, None, m))?;
-    let published = match head("published") {
-        Some(f) => {
-            let t = text_of(f).map_err(|(l, m)| err(l, None, m))?;
-            Some(t.parse::<Date>().map_err(|_| err(f.line, None, format!("{t:?} is not a date (YYYY-MM-DD)")))?)
-        }
+    let raw = file::parse(text).map_err(|e| {
+        // The item serde refused may not have read; its id is taken from the plain YAML tree.
+        let id = e.item.and_then(|i| {
+            let tree: yaml_serde::Value = yaml_serde::from_str(text).ok()?;
+            tree.get("items")?.get(i)?.get("id")?.as_str().map(str::to_owned)
+        });
+        err(e.line, id.as_deref(), e.message)
+    })?;
+    let lines = Lines::new(text);
+    let fiscal_year = year("edition", raw.edition).map_err(|m| err(lines.head("edition"), None, m))?;
+    let title = filled("title", raw.title).map_err(|m| err(lines.head("title"), None, m))?;
+    let source = filled("source", raw.source).map_err(|m| err(lines.head("source"), None, m))?;
+    let published = match raw.published {
+        Some(t) => Some(
+            t.parse::<Date>()
+                .map_err(|_| err(lines.head("published"), None, format!("{t:?} is not a date (YYYY-MM-DD)")))?,
+        ),
         None => None,
     };
-    if doc.items.is_empty() {
-        return Err(err(1, None, "no items".into()));
+    if raw.items.is_empty() {
+        return Err(err(lines.head("items"), None, "no items".into()));
     }
     let mut seen = HashSet::new();
-    let mut items = Vec::with_capacity(doc.items.len());
-    for entry in &doc.items {
-        let id = entry.get("id").and_then(|f| text_of(f).ok());
-        let item = read_item(entry).map_err(|(line, message)| err(line, id.as_deref(), message))?;
+    let mut items = Vec::with_capacity(raw.items.len());
+    for (index, entry) in raw.items.into_iter().enumerate() {
+        let id = entry.id.clone();
+        let item = read_item(entry).map_err(|(key, message)| err(lines.field(index, key), Some(&id), message))?;
         if !seen.insert(item.id.clone()) {
-            return Err(err(entry.line, Some(&item.id), "duplicate item id".into()));
+            return Err(err(lines.item(index), Some(&item.id), "duplicate item id".into()));
         }
         items.push(item);
     }
     Ok(Edition { file: file.to_owned(), fiscal_year, title, published, source, items })
 }
 
-fn read_item(e: &Entry) -> Result<Item, (usize, String)> {
-    if let Some(f) = e.fields.iter().find(|f| !ITEM_KEYS.contains(&f.key.as_str())) {
-        return Err((f.line, format!("unknown field `{}`", f.key)));
-    }
-    let need = |key: &str| e.get(key).ok_or_else(|| (e.line, format!("missing field `{key}`")));
-    let opt = |key: &str| e.get(key).map(text_of).transpose();
-    let id = text_of(need("id")?)?;
+/// Checks what one item's values mean; a fault names its field.
+fn read_item(e: RawItem) -> Result<Item, (&'static str, String)> {
+    let id = filled("id", e.id).map_err(|m| ("id", m))?;
     if !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-')) {
-        return Err((e.line, format!("id {id:?} may hold only a-z, 0-9, `_`, `.`, `-`")));
+        return Err(("id", format!("id {id:?} may hold only a-z, 0-9, `_`, `.`, `-`")));
     }
-    let sheets_field = need("sheets")?;
-    let Value::List(names) = &sheets_field.value else {
-        return Err((sheets_field.line, "`sheets` must be a list, e.g. [facility, vendor]".into()));
-    };
     let mut sheets = Vec::new();
-    for n in names {
-        let s = Sheet::from_code(n).ok_or_else(|| (sheets_field.line, format!("unknown sheet {n:?}")))?;
+    for n in &e.sheets {
+        let s = Sheet::from_code(n).ok_or_else(|| ("sheets", format!("unknown sheet {n:?}")))?;
         if sheets.contains(&s) {
-            return Err((sheets_field.line, format!("sheet {n:?} given twice")));
+            return Err(("sheets", format!("sheet {n:?} given twice")));
         }
         sheets.push(s);
     }
     if sheets.is_empty() {
-        return Err((sheets_field.line, "`sheets` is empty".into()));
+        return Err(("sheets", "`sheets` is empty".into()));
     }
-    let group_field = need("group")?;
-    let group = Group::parse(&text_of(group_field)?).map_err(|p| (group_field.line, p.to_string()))?;
-    let target = match e.get("target") {
-        Some(f) => Some(Target::parse(&text_of(f)?).map_err(|p| (f.line, p.to_string()))?),
-        None => None,
-    };
-    let text = text_of(need("text")?)?;
-    let from_field = need("required_from")?;
-    let required_from = year(from_field).map_err(|m| (from_field.line, m))?;
-    let rule_field = need("rule")?;
-    let rule = match text_of(rule_field)?.as_str() {
+    let group = Group::parse(&e.group).map_err(|p| ("group", p.to_string()))?;
+    let target = e.target.map(|t| Target::parse(&t)).transpose().map_err(|p| ("target", p.to_string()))?;
+    let text = filled("text", e.text).map_err(|m| ("text", m))?;
+    let required_from = year("required_from", e.required_from).map_err(|m| ("required_from", m))?;
+    let rule = match e.rule.as_str() {
         "none" => None,
-        code => Some(RuleId::from_code(code).ok_or_else(|| (rule_field.line, format!("unknown rule id {code:?}")))?),
+        code => Some(RuleId::from_code(code).ok_or_else(|| ("rule", format!("unknown rule id {code:?}")))?),
     };
+    let opt = |key: &'static str, v: Option<String>| v.map(|t| filled(key, t)).transpose().map_err(|m| (key, m));
     Ok(Item {
         id,
-        no: opt("no")?,
+        no: opt("no", e.no)?,
         sheets,
         group,
         target,
         text,
         required_from,
         rule,
-        source: opt("source")?,
-        note: opt("note")?,
+        source: opt("source", e.source)?,
+        note: opt("note", e.note)?,
     })
 }
 
-fn text_of(f: &Field) -> Result<String, (usize, String)> {
-    match &f.value {
-        Value::Text(t) if !t.is_empty() => Ok(t.clone()),
-        Value::Text(_) => Err((f.line, format!("`{}` is empty", f.key))),
-        Value::List(_) => Err((f.line, format!("`{}` must be text, not a list", f.key))),
-    }
+fn filled(key: &str, t: String) -> Result<String, String> {
+    if t.trim().is_empty() { Err(format!("`{key}` is empty")) } else { Ok(t) }
 }
 
-fn year(f: &Field) -> Result<FiscalYear, String> {
-    let t = text_of(f).map_err(|(_, m)| m)?;
-    t.parse::<i16>().ok().and_then(FiscalYear::new).ok_or_else(|| format!("`{}`: {t:?} is not a fiscal year", f.key))
+fn year(key: &str, y: i64) -> Result<FiscalYear, String> {
+    i16::try_from(y).ok().and_then(FiscalYear::new).ok_or_else(|| format!("`{key}`: {y} is not a fiscal year"))
 }
 
 /// Every embedded edition, oldest first.

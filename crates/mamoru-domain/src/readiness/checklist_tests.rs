@@ -65,10 +65,72 @@ fn bad_files_name_the_file_line_and_item() {
     assert_eq!(e.to_string(), "fy2026.yml:11: item a.b: duplicate item id");
     assert!(bad("group: 体制構築", "group: 経営").to_string().contains("item a.b: unknown value"));
     assert!(bad("[facility]", "[patient]").to_string().contains("unknown sheet"));
-    assert!(bad("required_from: 2026", "required_from: soon").to_string().contains("not a fiscal year"));
+    assert_eq!(
+        bad("required_from: 2026", "required_from: soon").to_string(),
+        "fy2026.yml:9: item a.b: `required_from`: invalid type: string \"soon\", expected i64"
+    );
+    assert_eq!(
+        bad("required_from: 2026", "required_from: 1999").to_string(),
+        "fy2026.yml:9: item a.b: `required_from`: 1999 is not a fiscal year"
+    );
+    assert_eq!(bad("text: x", "text: \"\"").to_string(), "fy2026.yml:8: item a.b: `text` is empty");
+    assert!(bad("[facility]", "facility").to_string().starts_with("fy2026.yml:6: item a.b: `sheets`: invalid type"));
     assert!(
-        bad("    rule: none\n", "    rule: none\n    colour: red\n").to_string().contains("unknown field `colour`")
+        bad("title: t\n", "title: t\ncolour: red\n").to_string().starts_with("fy2026.yml:3: unknown field `colour`")
+    );
+    assert!(bad("    text: x\n", "    text: x\n    text: y\n").to_string().contains("duplicate field `text`"));
+    assert!(
+        bad("    rule: none\n", "    rule: none\n    colour: red\n")
+            .to_string()
+            .starts_with("fy2026.yml:11: item a.b: unknown field `colour`")
     );
     assert_eq!(bad("title: t\n", "").to_string(), "fy2026.yml:1: missing field `title`");
     assert!(bad("text: x", "text: a: b").to_string().starts_with("fy2026.yml:8: "));
+}
+
+/// The schema of one embedded file: it loads (serde refuses unknown and missing fields, the
+/// loader unknown groups, sheets, classes and rules, duplicate ids), its year is in its name,
+/// every item of the facility's sheet is also on the vendor's or says why not in `note`, and
+/// the ids are in the checklist's group order.
+fn check_schema(name: &str) {
+    let (_, text) = FILES.iter().find(|(f, _)| *f == name).unwrap();
+    let e = load(name, text).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(format!("{}.yml", e.id()), name);
+    assert!(!e.title.is_empty() && !e.source.is_empty(), "{name}");
+    let mut last_group = Group::Governance;
+    for item in &e.items {
+        let prefix = match item.group {
+            Group::Governance => "governance.",
+            Group::Operations => "ops.",
+            Group::Incident => "incident.",
+        };
+        assert!(item.id.starts_with(prefix), "{name}: {} is not in {prefix}", item.id);
+        assert!(item.group >= last_group, "{name}: {} is out of the groups' order", item.id);
+        last_group = item.group;
+        assert!(item.required_from.year() <= 2027, "{name}: {}", item.id);
+    }
+    // An edition drops no item of the one before (R6→R7 deleted nothing; zaitakuiryo-c.com),
+    // though it may merge per-class rows into one (`ops.patches.server` → `ops.patches`), which
+    // keeps the class-less id.
+    if let Some(prev) = editions().iter().rev().find(|p| p.fiscal_year < e.fiscal_year) {
+        for old in &prev.items {
+            let merged = old.id.rsplit_once('.').is_some_and(|(parent, _)| e.item(parent).is_some());
+            assert!(e.item(&old.id).is_some() || merged, "{name} lost {} of {}", old.id, prev.file);
+        }
+    }
+}
+
+#[test]
+fn fy2023_matches_the_schema() {
+    check_schema("fy2023.yml");
+}
+
+#[test]
+fn fy2024_matches_the_schema() {
+    check_schema("fy2024.yml");
+}
+
+#[test]
+fn fy2025_matches_the_schema() {
+    check_schema("fy2025.yml");
 }

@@ -16,7 +16,7 @@
 //!   "cannot decide" with a reason in Japanese.
 //! - [`fiscal`]: the Japanese fiscal year (April–March) in Asia/Tokyo.
 
-mod format;
+mod file;
 
 pub mod answer;
 pub mod checklist;
