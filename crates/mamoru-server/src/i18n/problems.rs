@@ -38,6 +38,7 @@ fn ja(p: &Problem) -> String {
         Problem::NotAllowed(what) => format!("この操作は許可されていません: {what}"),
         Problem::InFuture => "未来の日時は入力できません".into(),
         Problem::Before(other) => format!("{}より前の日時は入力できません", field_ja(other)),
+        Problem::OutsidePeriod { from, to } => format!("{from}〜{to}の日付を入力してください"),
         Problem::TooLarge { max_bytes } => format!("ファイルが大きすぎます（上限 {} MB）", max_bytes / (1024 * 1024)),
         other => other.to_string(),
     }
@@ -63,5 +64,10 @@ mod tests {
         assert_eq!(problem_text(Lang::En, &Problem::Required), "required");
         let future = Problem::NotAfter(jiff::civil::Date::constant(2026, 11, 25));
         assert_eq!(problem_text(Lang::Ja, &future), "2026-11-25より後の日付を入力してください");
+        let fy = Problem::OutsidePeriod {
+            from: jiff::civil::Date::constant(2025, 4, 1),
+            to: jiff::civil::Date::constant(2026, 3, 31),
+        };
+        assert_eq!(problem_text(Lang::Ja, &fy), "2025-04-01〜2026-03-31の日付を入力してください");
     }
 }
