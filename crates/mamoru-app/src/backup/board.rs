@@ -74,7 +74,8 @@ pub struct SystemStatus {
 
 impl App {
     /// The card for every system the principal may see, as of `now`: systems needing action
-    /// first, then those needed for care, then by facility and name.
+    /// first, then those due soon; within each, those needed for care first, then by facility
+    /// and name.
     pub async fn backup_board(&self, p: &Principal, now: Timestamp) -> Result<BackupBoard> {
         self.board_of(p, None, now).await
     }
@@ -120,14 +121,11 @@ impl App {
                 }
             })
             .collect();
-        systems.sort_by(|a, b| {
-            (!a.status.needs_action(), !a.needed_for_care, &a.facility_name, &a.name).cmp(&(
-                !b.status.needs_action(),
-                !b.needed_for_care,
-                &b.facility_name,
-                &b.name,
-            ))
-        });
+        systems.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
         Ok(BackupBoard { systems })
     }
+}
+
+fn sort_key(s: &SystemStatus) -> (bool, bool, bool, &str, &str) {
+    (!s.status.needs_action(), s.status != RestoreStatus::DueSoon, !s.needed_for_care, &s.facility_name, &s.name)
 }

@@ -9,6 +9,7 @@
 //! the public switchboards of MHLW and the police consultation line.
 
 mod alerts;
+mod backups;
 mod cases;
 
 use mamoru_domain::access::{Grant, Role, Scope};
@@ -256,6 +257,8 @@ impl Seeder<'_> {
         alerts::seed(self.app, self.org, hospital, clinic).await?;
         // An incident two days into its response, for the case pages and the documents.
         cases::seed(self.app, self.org, hospital).await?;
+        // Backup jobs with weeks of recorded results, for the backup card and the annual report.
+        backups::seed(self.app, self.org, hospital, clinic).await?;
         Ok(())
     }
 
@@ -331,6 +334,20 @@ mod tests {
             appi.obligation.is_some_and(|o| o.reportable) && !appi.reminders.is_empty(),
             "the demo case owes reports"
         );
+        // The backup card shows every state a system can be in, those needing action first.
+        let board = app.backup_board(&p, jiff::Timestamp::now()).await.unwrap();
+        let states: Vec<_> = board.systems.iter().map(|s| (s.name.as_str(), s.status.code())).collect();
+        assert_eq!(
+            states,
+            [
+                ("PACS・画像", "overdue"),
+                ("医事会計・レセプト", "failed"),
+                ("ファイルサーバ（共有フォルダ）", "never"),
+                ("電子カルテ（クリニック）", "due_soon"),
+                ("電子カルテ", "fresh"),
+            ]
+        );
+        assert_eq!(board.failed_backups(), 1);
         let again = app.seed_demo().await.unwrap();
         assert!(!again.created);
         assert_ne!(again.password, first.password);
