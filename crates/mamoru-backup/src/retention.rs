@@ -156,6 +156,8 @@ pub struct PruneSummary {
     pub packs_marked: u64,
     /// Packs marked by an earlier prune and removed now.
     pub packs_removed: u64,
+    /// Packs marked by an earlier prune less than 23 h ago, still waiting.
+    pub packs_waiting: u64,
     /// Their bytes.
     pub bytes_removed: u64,
     /// Packs rewritten because they held needed and unneeded data.
@@ -173,7 +175,7 @@ pub struct ForgetReport {
     pub kept: Vec<Generation>,
     /// Snapshots removed (or, in a dry run, that would be).
     pub removed: Vec<Generation>,
-    /// The prune after removing; `None` in a dry run or when nothing was removed.
+    /// The prune after removing; `None` in a dry run.
     pub prune: Option<PruneSummary>,
 }
 
@@ -209,16 +211,20 @@ impl BackupRepo {
             }
         }
         let mut report = ForgetReport { policy: policy.to_string(), dry_run, kept, removed, prune: None };
-        if dry_run || ids.is_empty() {
+        if dry_run {
             return Ok(report);
         }
-        repo.delete_snapshots(&ids).map_err(Error::rustic(&self.path, "remove snapshots"))?;
+        if !ids.is_empty() {
+            repo.delete_snapshots(&ids).map_err(Error::rustic(&self.path, "remove snapshots"))?;
+        }
+        // Pruned even when nothing was removed now: packs marked a day ago go at this run.
         let opts = PruneOptions::default();
         let plan = repo.prune_plan(&opts).map_err(Error::rustic(&self.path, "plan the prune"))?;
         let st = &plan.stats;
         report.prune = Some(PruneSummary {
             packs_marked: st.packs.unused + st.packs_unref,
             packs_removed: st.packs_to_delete.remove,
+            packs_waiting: st.packs_to_delete.keep,
             bytes_removed: st.size_to_delete.remove,
             packs_repacked: st.packs.repack,
         });

@@ -111,8 +111,14 @@ fn retention_keeps_exactly_the_expected_generations_and_a_dry_run_changes_nothin
     r.restore(&id_of("2025-12-25T03:00:00Z"), &target).unwrap();
     let back = std::fs::read(target.join(src.strip_prefix("/").unwrap()).join("世代.bin")).unwrap();
     assert!(back == noise(14, 300_000), "the 2025-12-25 generation came back different");
-    // A second forget with the same policy finds nothing more to remove.
-    assert!(r.forget(&policy, false).unwrap().removed.is_empty());
+    // A second forget with the same policy finds nothing more to remove, and the packs the
+    // first one marked wait for their 23 hours (the two-phase delete) instead of going now.
+    let again = r.forget(&policy, false).unwrap();
+    assert!(again.removed.is_empty());
+    let second = again.prune.unwrap();
+    assert_eq!((second.packs_removed, second.packs_marked), (0, 0), "{second:?}");
+    assert_eq!(second.packs_waiting, prune.packs_marked + prune.packs_repacked, "{prune:?} then {second:?}");
+    assert!(r.verify(Some(100.0)).unwrap().ok);
 }
 
 #[test]

@@ -22,7 +22,8 @@ use crate::output::say;
 /// `mamoru backup confirm` first.
 ///
 /// JSON form: {"policy", "dry_run", "kept": [snapshot + "reasons"], "removed": [..],
-/// "prune": {"packs_marked", "packs_removed", "bytes_removed", "packs_repacked"} | null}.
+/// "prune": {"packs_marked", "packs_removed", "packs_waiting", "bytes_removed", "packs_repacked"}
+/// | null}.
 #[derive(Debug, Args)]
 pub(crate) struct Forget {
     #[command(flatten)]
@@ -120,10 +121,11 @@ fn table(r: &ForgetReport) -> String {
     if let Some(p) = &r.prune {
         let _ = writeln!(
             out,
-            "prune: {} packs marked for removal by the next prune (23 h or later), {} removed ({}), {} repacked",
+            "prune: {} packs marked for removal by a prune 23 h or more later, {} marked earlier removed ({}), {} still waiting, {} repacked",
             p.packs_marked,
             p.packs_removed,
             show::bytes(p.bytes_removed),
+            p.packs_waiting,
             p.packs_repacked
         );
     }
