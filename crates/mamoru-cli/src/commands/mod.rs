@@ -3,12 +3,12 @@
 mod appi;
 mod backup;
 mod cases;
-mod checklist;
 mod demo;
 mod detect;
 mod inventory;
 mod live;
 mod org;
+mod readiness;
 mod serve;
 mod user;
 mod vuln;
@@ -54,8 +54,8 @@ enum Command {
     #[command(subcommand)]
     Appi(appi::AppiCommand),
     Cases(cases::Cases),
-    #[command(subcommand)]
-    Checklist(checklist::ChecklistCommand),
+    #[command(subcommand, alias = "checklist")]
+    Readiness(readiness::ReadinessCommand),
     #[command(subcommand)]
     Backup(backup::BackupCommand),
 }
@@ -76,7 +76,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Alerts(c) => c.run(&cli.data).await,
         Command::Appi(c) => c.run(),
         Command::Cases(c) => c.run(&cli.data).await,
-        Command::Checklist(c) => c.run(&cli.data).await,
+        Command::Readiness(c) => c.run(&cli.data).await,
         Command::Backup(c) => c.run(&cli.data).await,
     }
 }

@@ -2,16 +2,17 @@
 
 mod appi;
 mod backup;
+mod backup_generations;
 mod backup_jobs;
 mod backup_s3;
 mod cases;
-mod checklist;
 mod demo;
 mod help;
 mod hunt;
 mod ingest;
 mod inventory;
 mod live;
+mod readiness;
 mod support;
 mod tidy;
 mod user;

@@ -1,5 +1,6 @@
-//! `mamoru checklist`: a facility's MHLW cybersecurity checklist (医療機関確認用), with the
-//! answers Mamoru proposes from its records and the answers people saved.
+//! `mamoru readiness`: a facility's MHLW cybersecurity checklist (医療機関確認用), with the
+//! answers Mamoru proposes from its records and the answers people saved. `mamoru checklist
+//! show|answer`, the first names, stay as hidden aliases.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -24,17 +25,18 @@ use crate::data::{DEFAULT_DIR, DataArgs};
 /// the contact chain, backup jobs); a saved answer always wins, and the proposal is shown
 /// beside it.
 #[derive(Debug, Subcommand)]
-pub(crate) enum ChecklistCommand {
-    Show(Show),
+pub(crate) enum ReadinessCommand {
+    #[command(alias = "show")]
+    Report(Report),
     Answer(Answer),
 }
 
-impl ChecklistCommand {
+impl ReadinessCommand {
     pub(crate) async fn run(self, data: &DataArgs) -> anyhow::Result<ExitCode> {
         let app = data.open(DEFAULT_DIR).await?;
         let result = match self {
-            ChecklistCommand::Show(c) => c.run(&app).await,
-            ChecklistCommand::Answer(c) => c.run(&app).await,
+            ReadinessCommand::Report(c) => c.run(&app).await,
+            ReadinessCommand::Answer(c) => c.run(&app).await,
         };
         match result {
             Ok(()) => Ok(ExitCode::SUCCESS),
@@ -77,17 +79,17 @@ impl Which {
     }
 }
 
-/// Show the facility's checklist: every item with its answer, 確認日, 目標日, and the answer
+/// Report the facility's checklist: every item with its answer, 確認日, 目標日, and the answer
 /// Mamoru proposes with its reason and evidence.
 ///
 /// JSON form: an object with facility, fiscal_year, fiscal_year_ja, as_of, edition (id, title,
 /// fiscal_year, published) and items; each item has id, no, group, class, title, required,
 /// required_from, answer (`はい`, `いいえ` or null when unanswered), confirmed, target, note,
-/// answered_by, answered_at, proposed (null where no rule applies; else answer — `はい`,
-/// `いいえ` or null when the rule cannot decide —, verdict, reason, attach) and evidence (the
-/// records the proposal rests on).
+/// answered_by, answered_at, proposed (always an object: answer — `はい`, `いいえ` or null
+/// when undecided —, verdict, rule — null where no rule answers the item —, reason, attach)
+/// and evidence (the records the proposal rests on).
 #[derive(Debug, Args)]
-pub(crate) struct Show {
+pub(crate) struct Report {
     #[command(flatten)]
     which: Which,
     /// `table` for people, `json` for scripts.
@@ -101,7 +103,7 @@ enum Format {
     Json,
 }
 
-impl Show {
+impl Report {
     async fn run(self, app: &App) -> anyhow::Result<()> {
         let (p, f, fy) = self.which.resolve(app).await?;
         let view = app.checklist_view(&p, f, fy).await?;
@@ -120,7 +122,7 @@ impl Show {
 pub(crate) struct Answer {
     #[command(flatten)]
     which: Which,
-    /// The item's id, as `checklist show` lists it (e.g. `ops.asset_ledger`).
+    /// The item's id, as `readiness report` lists it (e.g. `ops.asset_ledger`).
     #[arg(long, value_name = "ID")]
     item: String,
     /// `はい` or `いいえ` (also yes/no, ○/×).
@@ -164,6 +166,9 @@ fn refused(problems: &[Invalid]) {
     }
 }
 
+/// The reason given where no evidence rule answers an item.
+const NO_RULE: &str = "この項目を記録から判定する規則はありません。確認して回答してください。";
+
 fn proposed_answer(v: Verdict) -> Option<&'static str> {
     match v {
         Verdict::Unknown => None,
@@ -187,12 +192,22 @@ fn json_item(i: &ItemView) -> Value {
         "note": saved.and_then(|s| s.answer.note.clone()),
         "answered_by": saved.map(|s| s.answered_by.clone()),
         "answered_at": saved.map(|s| s.answered_at.to_string()),
-        "proposed": i.proposal.as_ref().map(|p| json!({
-            "answer": proposed_answer(p.verdict),
-            "verdict": p.verdict.code(),
-            "reason": p.reason,
-            "attach": p.attach,
-        })),
+        "proposed": match &i.proposal {
+            Some(p) => json!({
+                "answer": proposed_answer(p.verdict),
+                "verdict": p.verdict.code(),
+                "rule": p.rule.code(),
+                "reason": p.reason,
+                "attach": p.attach,
+            }),
+            None => json!({
+                "answer": null,
+                "verdict": Verdict::Unknown.code(),
+                "rule": null,
+                "reason": NO_RULE,
+                "attach": null,
+            }),
+        },
         "evidence": i.proposal.as_ref().map_or(Vec::new(), |p| p.evidence.clone()),
     })
 }
@@ -225,8 +240,9 @@ fn table(out: &mut impl Write, v: &ChecklistView) -> std::io::Result<()> {
         let later = if i.required { "" } else { "（必須は翌年度以降）" };
         writeln!(out, "{} {:<6} {class}{}{later}", i.item.id, i.item.no.as_deref().unwrap_or("-"), i.item.text)?;
         writeln!(out, "    回答: {answer}{confirmed}{target}")?;
-        if let Some(p) = &i.proposal {
-            writeln!(out, "    提案: {} — {}", p.verdict.ja(), p.reason)?;
+        match &i.proposal {
+            Some(p) => writeln!(out, "    提案: {} — {}", p.verdict.ja(), p.reason)?,
+            None => writeln!(out, "    提案: なし — {NO_RULE}")?,
         }
     }
     Ok(())

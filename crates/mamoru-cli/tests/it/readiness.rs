@@ -1,5 +1,7 @@
-//! `mamoru checklist`: the JSON keys of `show` (the contract scripts rely on), proposals from a
-//! freshly imported register, an answer saved and shown, and a bad target day named by its flag.
+//! `mamoru readiness`: the JSON of `report` (the contract scripts rely on: an object with
+//! `edition` and `items`, each item with `id`, `group`, `title`, `answer`, `proposed.reason`,
+//! `confirmed`, `target`, `evidence`), proposals from a freshly imported register, an answer
+//! saved and shown, a bad target day named by its flag, and the old `checklist` name.
 
 use std::path::Path;
 use std::process::Output;
@@ -14,8 +16,31 @@ fn ok(out: &Output) -> String {
 }
 
 fn show(data: &Path) -> Value {
-    let out = ok(&run(data, &["checklist", "show", "--facility", "みなと総合病院", "--format", "json"]));
+    let out = ok(&run(data, &["readiness", "report", "--facility", "みなと総合病院", "--format", "json"]));
     serde_json::from_str(&out).unwrap()
+}
+
+/// The contract of `readiness report --format json`, key by key and type by type.
+fn assert_contract(v: &Value) {
+    let edition = &v["edition"];
+    assert!(edition["id"].as_str().unwrap().starts_with("fy"), "{edition}");
+    assert!(edition["title"].as_str().unwrap().contains("チェックリスト"), "{edition}");
+    let items = v["items"].as_array().unwrap();
+    assert!(items.len() >= 10, "{}", items.len());
+    for i in items {
+        assert!(i["id"].as_str().is_some_and(|s| !s.is_empty()), "{i}");
+        let group = i["group"].as_str().unwrap();
+        assert!(["体制構築", "医療情報システムの管理・運用", "インシデント発生に備えた対応"].contains(&group), "{i}");
+        assert!(i["title"].as_str().is_some_and(|s| !s.is_empty()), "{i}");
+        assert!(i["answer"].is_null() || i["answer"] == "はい" || i["answer"] == "いいえ", "{i}");
+        let proposed = &i["proposed"];
+        assert!(proposed["reason"].as_str().is_some_and(|s| !s.is_empty()), "{i}");
+        assert!(proposed["answer"].is_null() || proposed["answer"] == "はい" || proposed["answer"] == "いいえ", "{i}");
+        for key in ["confirmed", "target"] {
+            assert!(i[key].is_null() || i[key].as_str().is_some_and(|d| d.len() == 10), "{key} in {i}");
+        }
+        assert!(i["evidence"].is_array(), "{i}");
+    }
 }
 
 fn item<'a>(v: &'a Value, id: &str) -> &'a Value {
@@ -39,10 +64,8 @@ fn show_proposes_and_answer_saves() {
     let fy = v["fiscal_year"].as_i64().unwrap();
     assert!(v["edition"]["id"].as_str().unwrap().starts_with("fy"), "{v}");
     assert!(v["fiscal_year_ja"].as_str().unwrap().starts_with("令和"));
+    assert_contract(&v);
     for i in v["items"].as_array().unwrap() {
-        for key in ["id", "group", "title", "answer", "proposed", "confirmed", "target", "evidence"] {
-            assert!(i.get(key).is_some(), "{key} missing in {i}");
-        }
         assert!(i["answer"].is_null(), "nothing answered yet: {i}");
     }
     let ledger = item(&v, "ops.asset_ledger");
@@ -60,14 +83,16 @@ fn show_proposes_and_answer_saves() {
         (&chart["proposed"]["answer"], &chart["proposed"]["verdict"]),
         (&Value::from("いいえ"), &Value::from("no"))
     );
-    assert!(item(&v, "ops.mds_sds")["proposed"].is_null(), "no rule answers MDS/SDS");
+    let mds = item(&v, "ops.mds_sds");
+    assert!(mds["proposed"]["answer"].is_null() && mds["proposed"]["rule"].is_null(), "no rule answers MDS/SDS: {mds}");
+    assert!(mds["proposed"]["reason"].as_str().unwrap().contains("確認して回答"), "{mds}");
 
     let today = v["as_of"].as_str().unwrap().to_owned();
     let answer = |target: &str| {
         run(
             data,
             &[
-                "checklist",
+                "readiness",
                 "answer",
                 "--facility",
                 "みなと総合病院",
@@ -89,23 +114,30 @@ fn show_proposes_and_answer_saves() {
     assert!(stderr(&out).contains("--target: must be between"), "{}", stderr(&out));
     ok(&answer(&format!("{}-03-31", fy + 1)));
 
-    let mds = item(&show(data), "ops.mds_sds").clone();
+    let v = show(data);
+    assert_contract(&v);
+    let mds = item(&v, "ops.mds_sds").clone();
     assert_eq!(mds["answer"], "いいえ");
     assert_eq!(mds["confirmed"], today.as_str());
     assert_eq!(mds["target"], format!("{}-03-31", fy + 1).as_str());
     assert_eq!(mds["note"], "保守契約の更新時に依頼");
     assert!(mds["answered_by"].as_str().unwrap().starts_with("cli"));
 
-    let table = ok(&run(data, &["checklist", "show", "--facility", "みなと総合病院"]));
+    let table = ok(&run(data, &["readiness", "report", "--facility", "みなと総合病院"]));
     assert!(table.contains("回答: いいえ 確認日") && table.contains("提案: はい"), "{table}");
+    // The first names still work, hidden.
+    let old = ok(&run(data, &["checklist", "show", "--facility", "みなと総合病院"]));
+    assert_eq!(old, table);
 }
 
 #[test]
-fn checklist_commands_document_themselves() {
-    for cmd in ["show", "answer"] {
-        let out = mamoru().args(["checklist", cmd, "--help"]).output().unwrap();
-        assert!(out.status.success(), "checklist {cmd}");
+fn readiness_commands_document_themselves() {
+    for cmd in ["report", "answer"] {
+        let out = mamoru().args(["readiness", cmd, "--help"]).output().unwrap();
+        assert!(out.status.success(), "readiness {cmd}");
         let text = stdout(&out);
         assert!(text.contains("--facility") && text.contains("--fiscal-year") && text.contains("--data-dir"), "{text}");
     }
+    let top = stdout(&mamoru().arg("--help").output().unwrap());
+    assert!(top.contains("  readiness ") && !top.contains("  checklist "), "{top}");
 }
