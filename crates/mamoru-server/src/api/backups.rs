@@ -3,7 +3,6 @@
 
 use axum::extract::{Path, Query, State};
 use jiff::Timestamp;
-use mamoru_domain::backup::RunCause;
 use mamoru_domain::{BackupJobId, FacilityId};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -12,6 +11,16 @@ use crate::api::auth::ApiUser;
 use crate::api::views_backup::{BackupBoardView, BackupJobView, JobRunView};
 use crate::error::{ApiError, ApiErrorBody};
 use crate::state::AppState;
+use crate::web::backups::{Start, start};
+
+/// Waits for a run started on its own task (it finishes and is recorded even if the caller
+/// hangs up).
+async fn finished(
+    task: tokio::task::JoinHandle<Result<mamoru_app::backup::JobRun, mamoru_app::Error>>,
+) -> Result<mamoru_app::backup::JobRun, ApiError> {
+    let run = task.await.map_err(mamoru_app::Error::from)?;
+    Ok(run?)
+}
 
 /// Which systems.
 #[derive(Deserialize, IntoParams)]
@@ -53,7 +62,7 @@ pub(crate) async fn job(
 }
 
 /// Backs the job up now, then refreshes its offline copy and applies its retention policy.
-/// Answers when it has finished; a failed step is in the results (`ok: false`), not an error.
+/// Answers when it has finished (the run goes on and is recorded if the caller hangs up); a failed step is in the results (`ok: false`), not an error.
 #[utoipa::path(post, path = "/api/v1/backups/jobs/{id}/run", tag = "backups", params(("id" = i64, Path)),
     responses((status = 200, body = JobRunView), (status = 403, body = ApiErrorBody),
         (status = 404, body = ApiErrorBody)))]
@@ -62,7 +71,7 @@ pub(crate) async fn run(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<JobRunView>, ApiError> {
-    let run = state.app.run_backup_job(&p, BackupJobId::new(id), RunCause::Manual, &state.backup).await?;
+    let run = finished(start(&state, &p, BackupJobId::new(id), Start::Backup)).await?;
     Ok(axum::Json(JobRunView::new(&run, &p.actor().name)))
 }
 
@@ -76,6 +85,6 @@ pub(crate) async fn test(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<JobRunView>, ApiError> {
-    let run = state.app.run_restore_test(&p, BackupJobId::new(id), RunCause::Manual, &state.backup).await?;
+    let run = finished(start(&state, &p, BackupJobId::new(id), Start::RestoreTest)).await?;
     Ok(axum::Json(JobRunView::new(&run, &p.actor().name)))
 }

@@ -87,6 +87,11 @@ pub(crate) const BACKUP_MESSAGES: &[(&str, &str, &str)] = &[
         "復元テストが失敗しました。履歴の内容を確認してください。",
         "The restore test failed; see the history.",
     ),
+    (
+        "backups.running",
+        "実行中です。終わると結果が下の履歴に表示されます（ページを再読み込みしてください）。",
+        "Still running; its result will appear in the history below (reload the page).",
+    ),
     // Form
     ("backups.new_title", "バックアップジョブの登録", "New backup job"),
     ("backups.edit_title", "バックアップジョブの編集", "Edit the backup job"),

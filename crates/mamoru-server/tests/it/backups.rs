@@ -136,6 +136,7 @@ async fn a_job_defined_on_the_form_turns_green_after_a_restore_test_run_from_its
     assert!(html.contains("バックアップ実施状況報告書") && html.contains("令和8年度"), "{html}");
     assert!(html.contains("1. 電子カルテ（本院）") && html.contains("日次7・週次4"));
     assert!(html.contains("合格 1 回・不合格 0 回"), "{html}");
+    assert!(html.contains("復元テストの状況（一覧）") && html.contains("確認済み　最後の合格 "), "{html}");
     let res = c.get(&format!("/backups/report.pdf?facility={facility}&fy=2026")).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()[reqwest::header::CONTENT_TYPE], "application/pdf");

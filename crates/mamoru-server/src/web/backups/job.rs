@@ -7,11 +7,14 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
-use mamoru_app::backup::{BackupSettings, JobView};
+use std::time::Duration;
+
+use mamoru_app::backup::JobView;
 use mamoru_domain::BackupJobId;
 use mamoru_domain::access::Action;
-use mamoru_domain::backup::{RestoreStatus, RunCause};
+use mamoru_domain::backup::RestoreStatus;
 
+use super::{Start, start};
 use crate::error::WebError;
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -59,6 +62,7 @@ fn notice(tr: Tr, done: Option<&str>) -> Option<String> {
         "ran_failed" => "backups.ran_failed",
         "tested" => "backups.tested",
         "test_failed" => "backups.test_failed",
+        "running" => "backups.running",
         _ => return None,
     };
     Some(tr.t(key).to_owned())
@@ -87,13 +91,30 @@ pub(crate) async fn show(
     })
 }
 
-/// Where runs started from a page keep their working files.
-fn settings(state: &AppState) -> BackupSettings {
-    state.backup.clone()
+/// How long a button waits for its run before showing the page again: a small system's run
+/// is over by then and its outcome is shown; a large one goes on and its result appears in the
+/// history.
+const WAIT: Duration = Duration::from_secs(20);
+
+/// Starts the run and comes back to the job with its outcome, or with "running" if it goes on.
+async fn start_and_wait(v: &Viewer, state: &AppState, id: i64, what: Start) -> Result<Response, WebError> {
+    let task = start(state, &v.p, BackupJobId::new(id), what);
+    let done = match tokio::time::timeout(WAIT, task).await {
+        Ok(joined) => {
+            let run = joined.map_err(|e| WebError::Internal(e.to_string()))??;
+            match (what, run.ok()) {
+                (Start::Backup, true) => "ran",
+                (Start::Backup, false) => "ran_failed",
+                (Start::RestoreTest, true) => "tested",
+                (Start::RestoreTest, false) => "test_failed",
+            }
+        }
+        Err(_) => "running",
+    };
+    Ok(Redirect::to(&format!("/backups/jobs/{id}?done={done}")).into_response())
 }
 
-/// `POST /backups/jobs/{id}/run`: backs up now (then the offline copy and retention), and
-/// comes back to the job with the outcome.
+/// `POST /backups/jobs/{id}/run`: backs up now (then the offline copy and retention).
 pub(crate) async fn run(
     v: Viewer,
     State(state): State<AppState>,
@@ -101,9 +122,7 @@ pub(crate) async fn run(
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, WebError> {
     check_csrf(&v, &f.csrf)?;
-    let run = state.app.run_backup_job(&v.p, BackupJobId::new(id), RunCause::Manual, &settings(&state)).await?;
-    let done = if run.ok() { "ran" } else { "ran_failed" };
-    Ok(Redirect::to(&format!("/backups/jobs/{id}?done={done}")).into_response())
+    start_and_wait(&v, &state, id, Start::Backup).await
 }
 
 /// `POST /backups/jobs/{id}/test`: restores the latest snapshot into a scratch folder now,
@@ -115,9 +134,7 @@ pub(crate) async fn test(
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, WebError> {
     check_csrf(&v, &f.csrf)?;
-    let run = state.app.run_restore_test(&v.p, BackupJobId::new(id), RunCause::Manual, &settings(&state)).await?;
-    let done = if run.ok() { "tested" } else { "test_failed" };
-    Ok(Redirect::to(&format!("/backups/jobs/{id}?done={done}")).into_response())
+    start_and_wait(&v, &state, id, Start::RestoreTest).await
 }
 
 #[cfg(test)]
@@ -127,7 +144,7 @@ mod tests {
     #[test]
     fn every_outcome_has_its_words() {
         let tr = Tr::new(crate::i18n::Lang::Ja);
-        for d in ["ran", "ran_failed", "tested", "test_failed"] {
+        for d in ["ran", "ran_failed", "tested", "test_failed", "running"] {
             let text = notice(tr, Some(d)).unwrap();
             assert!(!text.starts_with("backups."), "{d}: {text}");
         }

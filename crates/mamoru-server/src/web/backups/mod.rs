@@ -10,9 +10,41 @@ pub(crate) mod list;
 pub(crate) mod report;
 mod report_doc;
 
-use mamoru_domain::backup::RestoreStatus;
+use mamoru_app::Principal;
+use mamoru_app::backup::JobRun;
+use mamoru_domain::BackupJobId;
+use mamoru_domain::backup::{RestoreStatus, RunCause};
+use tokio::task::JoinHandle;
 
 use crate::i18n::{Lang, Tr};
+use crate::state::AppState;
+
+/// What a person starts from a page or the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Start {
+    /// The backup, then the offline copy and retention.
+    Backup,
+    /// A restore test, timed.
+    RestoreTest,
+}
+
+/// Starts a run on its own task, so that it finishes and is recorded even when the browser
+/// or a proxy gives up waiting (a restore test of a large system takes many minutes, longer
+/// than a proxy's read timeout); the caller waits on the handle as long as it likes.
+pub(crate) fn start(
+    state: &AppState,
+    p: &Principal,
+    id: BackupJobId,
+    what: Start,
+) -> JoinHandle<Result<JobRun, mamoru_app::Error>> {
+    let (app, p, settings) = (state.app.clone(), p.clone(), state.backup.clone());
+    tokio::spawn(async move {
+        match what {
+            Start::Backup => app.run_backup_job(&p, id, RunCause::Manual, &settings).await,
+            Start::RestoreTest => app.run_restore_test(&p, id, RunCause::Manual, &settings).await,
+        }
+    })
+}
 
 /// The badge class of a restore status: red when a person must act (overdue, failed, never
 /// tested), amber when due soon, green when verified within the policy.

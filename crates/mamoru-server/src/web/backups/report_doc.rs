@@ -54,6 +54,19 @@ fn test_line(r: &BackupResult) -> String {
     line
 }
 
+/// `確認済み　最後の合格 2026年11月20日 07:48（所要時間 14分32秒）`.
+fn overview_line(s: &ReportSystem) -> String {
+    match &s.last_passed_test {
+        Some(t) => format!(
+            "{}　最後の合格 {}（所要時間 {}）",
+            s.status.ja(),
+            ja_time(Some(t.result.finished_at)),
+            duration(Lang::Ja, t.result.duration_ms)
+        ),
+        None => format!("{}　合格した復元テストなし", s.status.ja()),
+    }
+}
+
 fn system_section(n: usize, s: &ReportSystem, current: bool) -> Section {
     let k = |name: &str| format!("s{}_{name}", s.job);
     let offline = match &s.offline {
@@ -124,6 +137,12 @@ pub(crate) fn document(r: &AnnualBackupReport) -> Document {
         summary.push(field("none", "備考", "バックアップジョブが登録されていません。".to_owned()));
     }
     let mut sections = vec![Section { heading: "施設と対象システムの概要".to_owned(), fields: summary }];
+    if !r.systems.is_empty() {
+        // The page an inspector reads first: every system's verification on one line.
+        let overview =
+            r.systems.iter().map(|s| field(&format!("overview_{}", s.job), &s.name, overview_line(s))).collect();
+        sections.push(Section { heading: "復元テストの状況（一覧）".to_owned(), fields: overview });
+    }
     sections.extend(r.systems.iter().enumerate().map(|(i, s)| system_section(i + 1, s, current)));
     Document {
         kind: KIND.to_owned(),
