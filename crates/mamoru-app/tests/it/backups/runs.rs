@@ -120,9 +120,11 @@ async fn a_job_backs_up_refreshes_its_offline_copy_keeps_generations_and_times_i
 }
 
 #[tokio::test]
-async fn a_damaged_pack_fails_the_restore_test_and_raises_an_alert_that_is_mailed() {
+async fn a_damaged_pack_fails_the_restore_test_and_its_alert_is_posted_to_the_webhook() {
+    let hook = crate::http::serve(std::collections::HashMap::new()).await;
     let dir = tempfile::tempdir().unwrap();
     let (app, p, _, job) = setup(dir.path()).await;
+    app.set_webhook(&p, Some(&format!("{}/hook", hook.base))).await.unwrap();
     let s = settings(dir.path());
     assert!(app.run_backup_job(&p, job, RunCause::Manual, &s).await.unwrap().ok());
     let pack = biggest_pack(&dir.path().join("repo"));
@@ -139,9 +141,14 @@ async fn a_damaged_pack_fails_the_restore_test_and_raises_an_alert_that_is_maile
     assert_eq!(raised.len(), 1);
     assert_eq!(test.alerts, [raised[0].id]);
     assert_eq!(raised[0].computer, "電子カルテ");
-    // The alert owes a message through the same outbox as detections.
+    // The alert's message goes out through the same outbox and webhook as detections.
     let sent = app.store().recent_notifications(p.org, 10).await.unwrap();
     assert!(sent.iter().any(|n| n.subject.contains("復元テスト失敗") && n.subject.contains("電子カルテ")), "{sent:#?}");
+    assert_eq!(app.deliver_notifications().await.unwrap().sent, 1);
+    let posts: Vec<_> = hook.seen.lock().unwrap().iter().filter(|s| s.method == "POST").cloned().collect();
+    let body: serde_json::Value = serde_json::from_slice(&posts[0].body).unwrap();
+    let text = body.to_string();
+    assert!(text.contains("復元テスト失敗") && text.contains("画像.dcm"), "{body}");
     let board = app.backup_board(&p, Timestamp::now()).await.unwrap();
     assert_eq!(board.systems[0].status, RestoreStatus::Failed);
 
