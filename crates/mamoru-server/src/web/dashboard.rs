@@ -34,6 +34,8 @@ struct DashboardPage {
     cases: Vec<crate::web::cases::list::Row>,
     /// Per protected system, the last verified restore; those needing action first.
     backups: mamoru_app::backup::BackupBoard,
+    /// Whether the user may define backup jobs (the empty card links to the form).
+    can_define_backups: bool,
 }
 
 impl DashboardPage {
@@ -75,5 +77,6 @@ pub(crate) async fn show(
     let alert_levels = AlertLevel::ALL.iter().rev().map(|l| (*l, ap.open(*l))).collect();
     let cases = crate::web::cases::list::open_cases(&v, &state, OPEN_CASES).await?;
     let backups = state.app.backup_board(&v.p, jiff::Timestamp::now()).await?;
-    page(&DashboardPage { tr: v.tr, layout, d, vp, p1, today, ap, alert_levels, cases, backups })
+    let can_define_backups = v.p.can_anywhere(mamoru_domain::access::Action::ManageBackups);
+    page(&DashboardPage { tr: v.tr, layout, d, vp, p1, today, ap, alert_levels, cases, backups, can_define_backups })
 }

@@ -195,3 +195,42 @@ async fn the_board_and_a_job_as_json() {
     assert_eq!(job["latest"][3]["kind"], "restore_test");
     assert_eq!(api(&c, &t, "/api/v1/backups/jobs/999999").await.0, 404);
 }
+
+#[tokio::test]
+async fn another_organisations_jobs_and_report_are_not_found() {
+    let s = server().await;
+    let mine = s.org("湊医療グループ", "湊総合病院").await;
+    let theirs = s.org("別法人", "別病院").await;
+    let facility = s.app.facilities(&Principal::cli(theirs)).await.unwrap()[0].id;
+    let input = mamoru_domain::backup::JobInput {
+        facility: Some(facility),
+        name: "他院の電子カルテ".into(),
+        kind: "emr".into(),
+        sources: "/srv/emr".into(),
+        repository: "/mnt/nas/emr".into(),
+        password_file: "/etc/mamoru/emr.pass".into(),
+        schedule: "manual".into(),
+        ..Default::default()
+    };
+    let id = s.app.create_backup_job(&Principal::cli(theirs), &input).await.unwrap();
+    s.user(mine, "admin@example.jp", Role::Admin).await;
+    let t = token(&s, mine, "script@example.jp", Role::Admin).await;
+    let c = s.login("admin@example.jp").await;
+
+    let page = format!("/backups/jobs/{id}");
+    assert_eq!(c.get(&page).await.status(), 404);
+    assert_eq!(c.get(&format!("{page}/edit")).await.status(), 404);
+    assert_eq!(c.post_form("/backups", &format!("{page}/run"), &[]).await.status(), 404);
+    assert_eq!(c.get(&format!("/backups/report?facility={facility}&fy=2026")).await.status(), 404);
+    let (_, html) = c.text("/").await;
+    assert!(!html.contains("他院の電子カルテ"));
+    let (_, html) = c.text("/backups").await;
+    assert!(!html.contains("他院の電子カルテ"));
+    let (_, board) = api(&c, &t, "/api/v1/backups").await;
+    assert_eq!(board["systems"].as_array().map(Vec::len), Some(0), "{board}");
+    assert_eq!(api(&c, &t, &format!("/api/v1/backups/jobs/{id}")).await.0, 404);
+    let res = c.http.post(c.url(&format!("/api/v1/backups/jobs/{id}/test"))).bearer_auth(&t).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let results = s.app.backup_results(&Principal::cli(theirs), id, None, 10).await.unwrap();
+    assert!(results.is_empty(), "nothing ran");
+}
