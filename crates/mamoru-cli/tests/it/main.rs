@@ -2,6 +2,7 @@
 
 mod appi;
 mod backup;
+mod backup_generations;
 mod backup_jobs;
 mod backup_s3;
 mod cases;
