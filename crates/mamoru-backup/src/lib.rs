@@ -20,6 +20,7 @@ mod copy;
 mod error;
 pub mod guard;
 mod hold;
+mod key;
 mod location;
 pub mod lock;
 mod repo;

@@ -153,10 +153,19 @@ impl BackupRepo {
             }
             Location::S3(_) => None,
         };
-        let config = ConfigOptions::default().set_version(2u32);
+        // Data packs of 16 MiB, restic's size: rustic's 32 MiB are held in memory twice while
+        // backing up and read whole by each thread of a check, which put both above restic's
+        // peak memory. (A rustic-only field of the config; restic ignores it.)
+        let config = ConfigOptions::default().set_version(2u32).set_datapack_size(bytesize::ByteSize::mib(16));
         let key = KeyOptions::default().username("mamoru".to_owned());
-        let repo =
-            self.unopened()?.init(&self.credentials(), &key, &config).map_err(Error::rustic(&self.path, "init"))?;
+        let (backend, _) = self.backend()?;
+        let repo = self
+            .unopened_on(backend.clone())?
+            .init(&self.credentials(), &key, &config)
+            .map_err(Error::rustic(&self.path, "init"))?;
+        // rustic's key costs 128 MiB at every open; restic's cost instead (see key.rs).
+        crate::key::use_restic_cost(backend.as_ref(), &repo, &self.credentials())
+            .map_err(|message| Error::Repository { repo: self.path.clone(), action: "init", message })?;
         Ok(repo.config().id.to_hex().as_str().to_owned())
     }
 
