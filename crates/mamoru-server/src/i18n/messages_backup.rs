@@ -139,6 +139,11 @@ pub(crate) const BACKUP_MESSAGES: &[(&str, &str, &str)] = &[
         "最後に合格した復元テストからこの日数を過ぎると期限切れ（赤）になります。空欄なら30日。",
         "Days after the last passed restore test before it is overdue (red). Empty means 30.",
     ),
+    (
+        "backups.asset_hint",
+        "このシステムの機器の台帳番号（機器のページの URL /assets/番号 の番号）。空欄でも構いません。",
+        "The register number of this system's asset (the number in its page's /assets/N). May be empty.",
+    ),
     ("backups.max_age_days", "復元テストの期限（日）", "Restore test due after (days)"),
     ("backups.enabled", "定期実行する", "Run on schedule"),
     ("backups.create", "登録する", "Create"),

@@ -66,16 +66,19 @@ async fn a_job_defined_on_the_form_turns_green_after_a_restore_test_run_from_its
         ("retention", "daily=7,weekly=4"),
         ("restore_max_age_days", "30"),
         ("enabled", "はい"),
+        ("asset", "サーバ"),
     ];
     let res = c.post_form("/backups/new", "/backups", &form).await;
     assert_eq!(res.status(), 422);
     let html = res.text().await.unwrap();
     assert!(html.contains("id=\"sources-err\">"), "the error is beside the field: {html}");
+    assert!(html.contains("id=\"asset-err\">"), "a number that is not one is beside its field too");
     assert!(html.contains("相対パス"), "{html}");
     assert!(html.contains("value=\"電子カルテ（本院）\"") && html.contains(">emr/data</textarea>"), "typing kept");
     assert!(html.contains("value=\"daily=7,weekly=4\""));
 
     form[4] = ("sources", src.as_str());
+    form.pop();
     let res = c.post_form("/backups/new", "/backups", &form).await;
     assert_eq!(res.status(), 200);
     assert!(res.url().path().starts_with("/backups/jobs/"), "{}", res.url());
@@ -129,6 +132,15 @@ async fn a_job_defined_on_the_form_turns_green_after_a_restore_test_run_from_its
     assert!(!html.contains("/run\"") && !html.contains("/test\""), "no buttons for an auditor");
     let res = auditor.post_form(&page, &format!("{page}/run"), &[]).await;
     assert_eq!(res.status(), 403);
+
+    // In English, the same pages read in English.
+    assert_eq!(c.get("/lang/en?next=/backups").await.status(), 200);
+    let (_, html) = c.text("/backups").await;
+    assert!(html.contains("Backups and restore tests") && html.contains("Last verified restore"), "{html}");
+    assert!(html.contains(">Verified</span>") && html.contains("daily 02:00"), "{html}");
+    let (_, html) = c.text(&page).await;
+    assert!(html.contains("Run a restore test now") && html.contains("Latest result of each kind"));
+    assert_eq!(c.get("/lang/ja?next=/").await.status(), 200);
 
     // The annual report: the page and the PDF.
     let (status, html) = c.text(&format!("/backups/report?facility={facility}&fy=2026")).await;

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use mamoru_app::Error as AppError;
 use mamoru_domain::access::Action;
 use mamoru_domain::backup::{JobInput, OfflineKind, SystemKind};
-use mamoru_domain::{AssetId, BackupJobId, Facility, FacilityId};
+use mamoru_domain::{AssetId, BackupJobId, Facility, FacilityId, Invalid, Problem};
 use serde::Deserialize;
 
 use crate::error::WebError;
@@ -84,15 +84,20 @@ impl JobForm {
         }
     }
 
-    /// The form as the domain reads it; an unticked box is an explicit no.
-    fn input(&self) -> Result<JobInput, WebError> {
+    /// The form as the domain reads it; an unticked box is an explicit no. An asset number
+    /// that is not a number is a problem of its field, returned beside the input.
+    fn input(&self) -> Result<(JobInput, Option<Invalid>), WebError> {
         let flag = |s: &str| if s.trim().is_empty() { "いいえ".to_owned() } else { s.to_owned() };
-        Ok(JobInput {
+        let (asset, bad_asset) = match opt_id(&self.asset) {
+            Ok(a) => (a.map(AssetId::new), None),
+            Err(_) => (None, Some(Invalid::new("asset", Problem::NotANumber(self.asset.trim().to_owned())))),
+        };
+        let input = JobInput {
             facility: opt_id(&self.facility)?.map(FacilityId::new),
             name: self.name.clone(),
             kind: self.kind.clone(),
             needed_for_care: flag(&self.needed_for_care),
-            asset: opt_id(&self.asset)?.map(AssetId::new),
+            asset,
             sources: self.sources.clone(),
             repository: self.repository.clone(),
             password_file: self.password_file.clone(),
@@ -102,13 +107,21 @@ impl JobForm {
             retention: self.retention.clone(),
             restore_max_age_days: self.restore_max_age_days.clone(),
             enabled: flag(&self.enabled),
-        })
+        };
+        Ok((input, bad_asset))
     }
 
     /// Whether a check box is ticked (`はい`, `yes`, `on`...).
     fn ticked(&self, value: &str) -> bool {
         !value.trim().is_empty() && !matches!(value.trim(), "いいえ" | "no" | "false" | "0" | "off")
     }
+}
+
+/// The form's other problems (checked without storing anything) and `bad`, shown together.
+fn with_problem(tr: Tr, input: &JobInput, bad: Invalid) -> FormErrors {
+    let mut list = input.parse().err().unwrap_or_default();
+    list.push(bad);
+    FormErrors::from_invalid(tr, &list)
 }
 
 #[derive(Template)]
@@ -172,7 +185,11 @@ pub(crate) async fn create(
     Form(form): Form<JobForm>,
 ) -> Result<Response, WebError> {
     check_csrf(&v, &form.csrf)?;
-    match state.app.create_backup_job(&v.p, &form.input()?).await {
+    let input = match form.input()? {
+        (input, None) => input,
+        (input, Some(bad)) => return render(&v, &state, form, with_problem(v.tr, &input, bad), None).await,
+    };
+    match state.app.create_backup_job(&v.p, &input).await {
         Ok(id) => Ok(Redirect::to(&format!("/backups/jobs/{id}?done=created")).into_response()),
         Err(AppError::Invalid(list)) => render(&v, &state, form, FormErrors::from_invalid(v.tr, &list), None).await,
         Err(e) => Err(e.into()),
@@ -197,7 +214,11 @@ pub(crate) async fn update(
 ) -> Result<Response, WebError> {
     check_csrf(&v, &form.csrf)?;
     let id = BackupJobId::new(id);
-    match state.app.update_backup_job(&v.p, id, &form.input()?).await {
+    let input = match form.input()? {
+        (input, None) => input,
+        (input, Some(bad)) => return render(&v, &state, form, with_problem(v.tr, &input, bad), Some(id)).await,
+    };
+    match state.app.update_backup_job(&v.p, id, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/backups/jobs/{id}?done=saved")).into_response()),
         Err(AppError::Invalid(list)) => render(&v, &state, form, FormErrors::from_invalid(v.tr, &list), Some(id)).await,
         Err(e) => Err(e.into()),
@@ -211,11 +232,15 @@ mod tests {
     #[test]
     fn an_unticked_box_is_an_explicit_no() {
         let form = JobForm { enabled: String::new(), needed_for_care: "はい".into(), ..JobForm::blank() };
-        let input = form.input().unwrap();
+        let (input, bad) = form.input().unwrap();
+        assert!(bad.is_none());
         assert_eq!((input.enabled.as_str(), input.needed_for_care.as_str()), ("いいえ", "はい"));
         assert!(JobForm::blank().ticked(&JobForm::blank().enabled));
         assert!(!form.ticked(&form.enabled));
         assert!(!form.ticked("いいえ"));
+        let typo = JobForm { asset: "PACSサーバ".into(), ..JobForm::blank() };
+        let (input, bad) = typo.input().unwrap();
+        assert_eq!((input.asset, bad.map(|b| b.field)), (None, Some("asset")));
     }
 
     #[test]

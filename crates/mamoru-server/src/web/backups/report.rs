@@ -83,13 +83,19 @@ pub(crate) async fn show(
     if let Some(d) = &doc {
         layout.title = format!("{} {}", d.title, d.subtitle.clone().unwrap_or_default());
     }
+    let fiscal_year = q.fiscal_year()?;
+    let mut years: Vec<i16> = (current - 5..=current).rev().collect();
+    if !years.contains(&fiscal_year) {
+        years.push(fiscal_year);
+        years.sort_unstable_by(|a, b| b.cmp(a));
+    }
     page(&ReportPage {
         tr: v.tr,
         layout,
         facilities: state.app.facilities(&v.p).await?,
         facility: q.facility.clone(),
-        fiscal_year: q.fiscal_year()?,
-        years: (current - 5..=current).rev().collect(),
+        fiscal_year,
+        years,
         print: !q.print.is_empty(),
         doc,
     })
