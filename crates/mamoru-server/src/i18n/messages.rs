@@ -460,6 +460,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static 
         .chain(super::messages_alert::ALERT_MESSAGES)
         .chain(super::messages_case::CASE_MESSAGES)
         .chain(super::messages_backup::BACKUP_MESSAGES)
+        .chain(super::messages_readiness::READINESS_MESSAGES)
 }
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

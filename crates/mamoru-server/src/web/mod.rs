@@ -13,6 +13,7 @@ mod facilities;
 mod forms;
 mod import;
 mod login;
+mod readiness;
 pub(crate) mod render;
 mod statics;
 mod users;
@@ -95,6 +96,8 @@ pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
         .route("/backups/jobs/{id}/edit", get(backups::form::edit).post(backups::form::update))
         .route("/backups/jobs/{id}/run", post(backups::job::run))
         .route("/backups/jobs/{id}/test", post(backups::job::test))
+        .route("/readiness", get(readiness::show))
+        .route("/readiness/answer", post(readiness::answer))
         .route("/contacts", get(contacts::list).post(contacts::create))
         .route("/contacts/chart", get(contacts::chart))
         .route("/contacts/new", get(contacts::new))

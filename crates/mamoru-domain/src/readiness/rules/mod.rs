@@ -121,6 +121,16 @@ fn asset_register(f: &Facts) -> Outcome {
     if !missing.is_empty() {
         return (Verdict::No, format!("台帳に{}がありません。", names(missing)), evidence, None);
     }
+    // Mamoru keeps no history of the register: a change after the day asked about (a past
+    // fiscal year viewed today) neither proves nor disproves a review within that year.
+    if let Some(d) = r.last_reviewed.filter(|d| *d > f.as_of) {
+        return (
+            Verdict::Unknown,
+            format!("台帳の最終更新（{d}）が{}より後のため、この期間に見直したかは記録から判断できません。", f.as_of),
+            evidence,
+            Some("期間内に台帳を見直した記録（見直し日の入った台帳の写しなど）"),
+        );
+    }
     if !within_period(r.last_reviewed, f.as_of) {
         return (Verdict::No, format!("台帳が1年以上見直されていません（{reviewed}）。"), evidence, None);
     }

@@ -64,6 +64,11 @@ fn asset_register() {
     let p = RuleId::AssetRegister.evaluate(&f);
     assert_eq!(p.verdict, Verdict::No, "not reviewed within a year");
     assert!(p.reason.contains("1年以上"), "{}", p.reason);
+    // A past year viewed after the register changed: the record cannot tell.
+    f.register.last_reviewed = Some(f.as_of + jiff::ToSpan::days(1));
+    let p = RuleId::AssetRegister.evaluate(&f);
+    assert_eq!(p.verdict, Verdict::Unknown, "{}", p.reason);
+    assert!(p.reason.contains("より後") && p.attach.is_some(), "{p:?}");
 }
 
 #[test]
