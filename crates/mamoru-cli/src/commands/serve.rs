@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use mamoru_app::App;
+use mamoru_app::backup::BackupSettings;
 use mamoru_server::{AppState, ServerConfig};
 
 use crate::data::{DEFAULT_DIR, DataArgs};
@@ -54,9 +55,11 @@ impl Serve {
             (None, None) => Some(std::path::PathBuf::from(DEFAULT_DIR)),
         };
         let live = self.live.start(&app, dir.as_deref()).await?;
+        // Scheduled runs and runs started from a page share the ransomware guard's manifests.
         let backup_state = dir.clone().unwrap_or_else(|| std::path::PathBuf::from(DEFAULT_DIR)).join("backup-state");
-        tokio::spawn(run_due_backups(app.clone(), backup_state));
-        serve(app, listener, config, (!live.is_empty()).then(|| live.join("\n"))).await
+        let backup = BackupSettings { state_dir: Some(backup_state), scratch_dir: None };
+        tokio::spawn(run_due_backups(app.clone(), backup.clone()));
+        serve_with(app, listener, config, (!live.is_empty()).then(|| live.join("\n")), backup).await
     }
 }
 
@@ -91,15 +94,27 @@ pub(crate) fn server_config(
     Ok(ServerConfig { secure_cookies, max_upload: max_mib.max(1) * 1024 * 1024 })
 }
 
-/// Serves until Ctrl-C or SIGTERM; `banner` is printed after the address line.
+/// Serves until Ctrl-C or SIGTERM; `banner` is printed after the address line. Backups started
+/// from a page run without the ransomware guard (the demo's jobs are never run).
 pub(crate) async fn serve(
     app: App,
     listener: tokio::net::TcpListener,
     config: ServerConfig,
     banner: Option<String>,
 ) -> anyhow::Result<ExitCode> {
+    serve_with(app, listener, config, banner, BackupSettings::default()).await
+}
+
+/// [`serve`], with the settings of backups started from a page.
+async fn serve_with(
+    app: App,
+    listener: tokio::net::TcpListener,
+    config: ServerConfig,
+    banner: Option<String>,
+    backup: BackupSettings,
+) -> anyhow::Result<ExitCode> {
     let addr: SocketAddr = listener.local_addr()?;
-    let state = AppState::new(app.clone(), config);
+    let state = AppState::new(app.clone(), config).with_backup(backup);
     tokio::spawn(housekeeping(app.clone()));
     tokio::spawn(deliver_alerts(app));
     println!("listening on http://{addr}/");
@@ -125,8 +140,7 @@ async fn housekeeping(app: App) {
 
 /// Runs the backup jobs whose time has come, and checks for overdue restore tests, every
 /// minute (the demo has no such loop: its jobs are not to touch the machine's files).
-async fn run_due_backups(app: App, state_dir: std::path::PathBuf) {
-    let settings = mamoru_app::backup::BackupSettings { state_dir: Some(state_dir), scratch_dir: None };
+async fn run_due_backups(app: App, settings: BackupSettings) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     // A backup may take longer than a minute; the next pass starts a minute after it ends.
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
