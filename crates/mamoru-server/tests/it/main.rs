@@ -13,6 +13,7 @@ mod cases_api;
 mod cases_web;
 mod import;
 mod login;
+mod readiness;
 mod register;
 mod support;
 mod tenancy;
