@@ -98,6 +98,14 @@ test("the last verified restore on the dashboard, a job from the form to a passe
   const f = fixture();
   await page.getByRole("link", { name: "バックアップ", exact: true }).click();
   await page.getByRole("heading", { name: "バックアップと復元確認" }).waitFor();
+  // The list: per facility, each system with its offline copy's kind and its status.
+  const row = page.locator("tr").filter({ has: page.getByRole("link", { name: "PACS・画像", exact: true }) });
+  const cells = await row.innerText();
+  for (const text of ["PACS・画像", "毎週日曜日 01:00", "S3 Object Lock", "期限切れ"]) {
+    assert.ok(cells.includes(text), `${text} in ${cells}`);
+  }
+  assert.equal(await row.getAttribute("class"), "urgent");
+  await page.screenshot({ path: join(artifacts, "backups-list.png"), fullPage: true });
   await page.getByRole("link", { name: "ジョブを登録" }).click();
   await page.getByRole("heading", { name: "バックアップジョブの登録" }).waitFor();
   await page.getByLabel(/^施設/).selectOption({ label: "みなと総合病院" });
