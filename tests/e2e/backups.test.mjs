@@ -182,3 +182,19 @@ test("the last verified restore on the dashboard, a job from the form to a passe
   }
   await context.close();
 });
+
+test("the backup pages fit a tablet", async () => {
+  const context = await chrome.newContext({ locale: "ja-JP", viewport: { width: 768, height: 1024 }, hasTouch: true });
+  const page = await context.newPage();
+  await login(page);
+  await page.goto(`${server.base}/backups`);
+  const job = await page.locator("table.backups tbody a").first().getAttribute("href");
+  for (const path of ["/", "/backups", "/backups/new", job, `${job}/edit`, "/backups/report?facility=1&fy=2026"]) {
+    await page.goto(`${server.base}${path}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${path} overflows a tablet screen by ${overflow}px`);
+  }
+  assert.match(await page.locator("#document").innerText(), /みなと総合病院/, "the report was on the page measured");
+  await page.screenshot({ path: join(artifacts, "backups-report-tablet.png"), fullPage: false });
+  await context.close();
+});
