@@ -8,11 +8,14 @@
 #   scripts/bench-backup.sh                    # about 2 GB of mixed files, release build
 #   SIZE_MB=200 scripts/bench-backup.sh        # a quicker look
 #   MAMORU=target/debug/mamoru SIZE_MB=20 scripts/bench-backup.sh   # check the script itself
+#   RUNS=5 SIZE_MB=1024 scripts/bench-backup.sh   # on a busy machine: medians of 5 runs
 #
 # The data is half random (like compressed images) and half text (like records and logs), in
 # files of 64 KiB to 8 MiB, written once under $WORK (kept between runs, so the next run skips
 # generating it). Repositories and restores go under $WORK too; the page cache is warm for both
-# tools alike. Debian's restic (apt-get install restic) or RESTIC=/path.
+# tools alike; with RUNS above 1 the tools take turns and the table shows each figure's median
+# (the ratios are those of the medians). Debian's restic (apt-get install restic) or RESTIC=/path;
+# its cache goes under $WORK too and is deleted with the repositories.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export LC_ALL=C
@@ -21,6 +24,7 @@ SIZE_MB=${SIZE_MB:-2048}
 WORK=${WORK:-${TMPDIR:-/tmp}/mamoru-bench-backup}
 RESTIC=${RESTIC:-$(command -v restic || true)}
 MAMORU=${MAMORU:-}
+RUNS=${RUNS:-1}
 [ -n "$RESTIC" ] || { echo "restic not found: apt-get install restic, or set RESTIC=/path" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time not found: apt-get install time" >&2; exit 2; }
 if [ -z "$MAMORU" ]; then
@@ -28,7 +32,7 @@ if [ -z "$MAMORU" ]; then
   MAMORU=target/release/mamoru
 fi
 
-export MAMORU_BACKUP_PASSWORD=bench-password RESTIC_PASSWORD=bench-password
+export MAMORU_BACKUP_PASSWORD=bench-password RESTIC_PASSWORD=bench-password RESTIC_CACHE_DIR="$WORK/restic-cache"
 data="$WORK/data-$SIZE_MB"
 if [ ! -f "$data/.complete" ]; then
   echo "writing $SIZE_MB MB of test data to $data" >&2
@@ -77,31 +81,38 @@ touch_one_percent() {
 
 declare -A T M
 run_tool() {
-  local tool=$1 repo="$WORK/repo-$1" target="$WORK/restore-$1"
-  rm -rf "$repo" "$target"
+  local tool=$1 n=$2 repo="$WORK/repo-$1" target="$WORK/restore-$1"
+  rm -rf "$repo" "$target" "$RESTIC_CACHE_DIR"
   if [ "$tool" = restic ]; then
     "$RESTIC" -q init -r "$repo" >/dev/null
-    read -r T[$tool.first] M[$tool.first] < <(measure "$RESTIC" -q -r "$repo" backup "$data")
+    read -r T[$tool.first.$n] M[$tool.first.$n] < <(measure "$RESTIC" -q -r "$repo" backup "$data")
     touch_one_percent
-    read -r T[$tool.incr] M[$tool.incr] < <(measure "$RESTIC" -q -r "$repo" backup "$data")
-    read -r T[$tool.restore] M[$tool.restore] < <(measure "$RESTIC" -q -r "$repo" restore latest --target "$target")
-    read -r T[$tool.check] M[$tool.check] < <(measure "$RESTIC" -q -r "$repo" check --read-data)
+    read -r T[$tool.incr.$n] M[$tool.incr.$n] < <(measure "$RESTIC" -q -r "$repo" backup "$data")
+    read -r T[$tool.restore.$n] M[$tool.restore.$n] < <(measure "$RESTIC" -q -r "$repo" restore latest --target "$target")
+    read -r T[$tool.check.$n] M[$tool.check.$n] < <(measure "$RESTIC" -q -r "$repo" check --read-data)
   else
     "$MAMORU" backup init --repo "$repo" >/dev/null
     local state="$WORK/guard-state.json"
     rm -f "$state"
-    read -r T[$tool.first] M[$tool.first] < <(measure "$MAMORU" backup run --repo "$repo" --state "$state" "$data")
+    read -r T[$tool.first.$n] M[$tool.first.$n] < <(measure "$MAMORU" backup run --repo "$repo" --state "$state" "$data")
     touch_one_percent
-    read -r T[$tool.incr] M[$tool.incr] < <(measure "$MAMORU" backup run --repo "$repo" --state "$state" "$data")
-    read -r T[$tool.restore] M[$tool.restore] < <(measure "$MAMORU" backup restore --repo "$repo" latest --target "$target")
-    read -r T[$tool.check] M[$tool.check] < <(measure "$MAMORU" backup verify --repo "$repo" --read-data-subset 100%)
+    read -r T[$tool.incr.$n] M[$tool.incr.$n] < <(measure "$MAMORU" backup run --repo "$repo" --state "$state" "$data")
+    read -r T[$tool.restore.$n] M[$tool.restore.$n] < <(measure "$MAMORU" backup restore --repo "$repo" latest --target "$target")
+    read -r T[$tool.check.$n] M[$tool.check.$n] < <(measure "$MAMORU" backup verify --repo "$repo" --read-data-subset 100%)
   fi
-  rm -rf "$target"
+  rm -rf "$target" "$repo" "$RESTIC_CACHE_DIR"
+}
+
+# The median of the arguments.
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
 
 echo "data: $SIZE_MB MB in $files files; restic $("$RESTIC" version | awk '{print $2}'); mamoru $MAMORU" >&2
-run_tool restic
-run_tool mamoru
+for n in $(seq "$RUNS"); do
+  run_tool restic "$n"
+  run_tool mamoru "$n"
+done
 printf '%-34s %10s %10s %8s %12s %12s %8s\n' step "restic s" "mamoru s" "ratio" "restic MB" "mamoru MB" "ratio"
 for step in first incr restore check; do
   case $step in
@@ -110,7 +121,25 @@ for step in first incr restore check; do
     restore) name="full restore" ;;
     check) name="read and check every pack" ;;
   esac
-  awk -v n="$name" -v rt="${T[restic.$step]}" -v mt="${T[mamoru.$step]}" -v rm="${M[restic.$step]}" -v mm="${M[mamoru.$step]}" \
+  declare -A med=()
+  for key in restic mamoru; do
+    times=() mems=()
+    for n in $(seq "$RUNS"); do
+      times+=("${T[$key.$step.$n]}")
+      mems+=("${M[$key.$step.$n]}")
+    done
+    med[$key.t]=$(median "${times[@]}")
+    med[$key.m]=$(median "${mems[@]}")
+  done
+  awk -v n="$name" -v rt="${med[restic.t]}" -v mt="${med[mamoru.t]}" -v rm="${med[restic.m]}" -v mm="${med[mamoru.m]}" \
     'BEGIN { printf "%-34s %10.2f %10.2f %7.2fx %12.0f %12.0f %7.2fx\n", n, rt, mt, (mt > 0 ? rt / mt : 0), rm / 1024, mm / 1024, (mm > 0 ? rm / mm : 0) }'
 done
 echo "ratio: restic / mamoru (time: above 1 means Mamoru is faster; memory: above 1 means Mamoru uses less)"
+[ "$RUNS" -gt 1 ] && echo "medians of $RUNS runs; seconds per run:" && for step in first incr restore check; do
+  for key in restic mamoru; do
+    row=""
+    for n in $(seq "$RUNS"); do row+=" ${T[$key.$step.$n]}"; done
+    printf '  %-8s %-7s%s\n' "$step" "$key" "$row"
+  done
+done
+exit 0
