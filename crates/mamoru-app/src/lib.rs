@@ -65,12 +65,14 @@ impl Default for Config {
 pub struct App {
     store: Store,
     config: Arc<Config>,
+    /// The backup jobs this process is running now.
+    backup_runs: backup::Runs,
 }
 
 impl App {
     /// Wraps an open store.
     pub fn new(store: Store, config: Config) -> Self {
-        App { store, config: Arc::new(config) }
+        App { store, config: Arc::new(config), backup_runs: Default::default() }
     }
 
     /// The store, for health checks and maintenance.

@@ -25,6 +25,7 @@ pub use alerts::{RULE_BACKUP_FAILED, RULE_GUARD_ALARM, RULE_RESTORE_FAILED, RULE
 pub use board::{BackupBoard, SystemStatus};
 pub use jobs::{JobView, KindResults};
 pub use report::{AnnualBackupReport, ReportSystem, fiscal_year_of};
+pub(crate) use run::Runs;
 pub use run::{BackupSettings, JobRun};
 pub use schedule::DueRun;
 

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::alerts::Raise;
 use super::steps::{backup_step, copy_step, forget_step, restore_test_step, verify_step};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::{App, Principal};
 
 /// Where runs keep their working files.
@@ -52,7 +52,9 @@ impl App {
     /// Backs the job's sources up now, then refreshes its offline copy and applies its
     /// retention policy (each only after a backup that succeeded). A failure is recorded and
     /// alerted, not returned: only a refusal (permission, unknown job) or a database error is
-    /// an `Err`.
+    /// an `Err`; so is a job this process is already running ([`Error::InUse`]: a run
+    /// started from a page while the scheduler's is under way would only meet the
+    /// repository's lock and be recorded as a failure).
     pub async fn run_backup_job(
         &self,
         p: &Principal,
@@ -61,6 +63,8 @@ impl App {
         settings: &BackupSettings,
     ) -> Result<JobRun> {
         let job = self.job_to_run(p, id).await?;
+        let _running =
+            Running::claim(&self.backup_runs, id).ok_or_else(|| Error::InUse(format!("backup job {id} (running)")))?;
         let mut run = JobRun::default();
         let step = {
             let (job, settings) = (job.clone(), settings.clone());
@@ -140,5 +144,29 @@ impl App {
         }
         run.results.push((id, step));
         Ok(())
+    }
+}
+
+/// The jobs an [`App`] is backing up now; a clone shares the set.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Runs(std::sync::Arc<std::sync::Mutex<Vec<BackupJobId>>>);
+
+/// A job marked as running until dropped (also when the run's future is dropped half-way).
+struct Running(Runs, BackupJobId);
+
+impl Running {
+    fn claim(runs: &Runs, id: BackupJobId) -> Option<Running> {
+        let mut running = runs.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if running.contains(&id) {
+            return None;
+        }
+        running.push(id);
+        Some(Running(runs.clone(), id))
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).retain(|j| *j != self.1);
     }
 }

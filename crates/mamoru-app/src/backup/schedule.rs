@@ -47,6 +47,8 @@ impl App {
             let p = Principal::system(org);
             let run = match self.run_backup_job(&p, job.id, RunCause::Schedule, settings).await {
                 Ok(run) => run,
+                // Started from a page a moment ago: that run is this slot's.
+                Err(crate::Error::InUse(_)) => continue,
                 Err(e) => {
                     tracing::warn!(job = job.id.get(), error = %e, "scheduled backup could not run");
                     out.errors.push((job.id, e.to_string()));

@@ -229,9 +229,18 @@ async fn failures_are_recorded_and_alerted_and_the_guard_alarm_holds_retention()
     assert_eq!(alerts_of(&app, &p, RULE_BACKUP_FAILED).await.len(), 1);
     std::fs::rename(dir.path().join("pass.moved"), dir.path().join("pass")).unwrap();
 
-    // Two good runs, then the letters are overwritten with random bytes: the backup still
+    // A run started while another of the same job is under way is refused, not recorded.
+    let (a, b) = tokio::join!(
+        app.run_backup_job(&p, job, RunCause::Manual, &s),
+        app.run_backup_job(&p, job, RunCause::Manual, &s)
+    );
+    let refused = [&a, &b].iter().filter(|r| matches!(r, Err(Error::InUse(_)))).count();
+    assert_eq!(refused, 1, "{a:?} {b:?}");
+    assert!([a, b].into_iter().flatten().all(|r| r.ok()));
+    assert_eq!(app.backup_results(&p, job, Some(ResultKind::Backup), 10).await.unwrap().len(), 2);
+
+    // Another good run, then the letters are overwritten with random bytes: the backup still
     // runs, the guard's alarm is an alert, and retention keeps every generation.
-    app.run_backup_job(&p, job, RunCause::Manual, &s).await.unwrap();
     app.run_backup_job(&p, job, RunCause::Manual, &s).await.unwrap();
     for i in 0..40 {
         std::fs::write(dir.path().join(format!("src/紹介状/{i}.txt")), noise(i + 9, 9000)).unwrap();
