@@ -268,3 +268,17 @@ pub(super) fn verify_step(job: &BackupJob, cause: RunCause, percent: Option<f64>
         failed_step(ResultKind::Verify, cause, at, started, format!("検証失敗 (verify failed): {e}"))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use mamoru_domain::backup::OfflineKind;
+
+    #[test]
+    fn the_offline_kinds_are_the_engines_in_code_and_words() {
+        for kind in OfflineKind::ALL {
+            let engine: mamoru_backup::OfflineKind = kind.code().parse().unwrap();
+            assert_eq!((engine.as_str(), engine.label_ja()), (kind.code(), kind.ja()));
+        }
+        assert_eq!(OfflineKind::ALL.len(), mamoru_backup::OfflineKind::ALL.len());
+    }
+}

@@ -43,17 +43,18 @@ choice_enum! {
 }
 
 choice_enum! {
-    /// What makes a copy "offline" in MHLW's sense. The codes are the backup engine's
-    /// (`mamoru_backup::OfflineKind`), so a record written by either reads in the other.
+    /// What makes a copy "offline" in MHLW's sense. The codes and Japanese labels are the
+    /// backup engine's (`mamoru_backup::OfflineKind`), so a record written by either reads in
+    /// the other and the copy record and the annual report use the same words.
     pub enum OfflineKind {
         /// A disk or tape taken out after the copy and kept apart.
         Removable => ("removable", "取り外し可能な媒体", "Removable media", ["外付けディスク", "外付けHDD", "テープ", "RDX"]),
         /// A backup network segmented from the systems it protects.
-        Network => ("network", "分離されたネットワーク", "Segmented network", ["分離ネットワーク", "segmented"]),
+        Network => ("network", "分離されたバックアップ用ネットワーク", "Segmented backup network", ["分離されたネットワーク", "分離ネットワーク", "segmented"]),
         /// Write-once media or a WORM storage appliance.
         Worm => ("worm", "追記不能な媒体（WORM）", "Write-once media (WORM)", ["WORM", "追記不能", "追記不能な媒体"]),
         /// S3-compatible storage with Object Lock (a form of 追記不能).
-        ObjectLock => ("object-lock", "追記不能なオブジェクトストレージ（S3 Object Lock）", "S3 Object Lock", ["objectlock", "object lock", "s3 object lock"]),
+        ObjectLock => ("object-lock", "追記不能なストレージ（S3 Object Lock）", "S3 Object Lock", ["objectlock", "object lock", "s3 object lock"]),
     }
 }
 

@@ -132,7 +132,7 @@ struct Add {
     /// The offline copy's repository, refreshed after each backup.
     #[arg(long, value_name = "REPO", requires = "offline_kind")]
     offline_repo: Option<String>,
-    /// What makes it offline: removable (取り外し可能な媒体), network (分離されたネットワーク),
+    /// What makes it offline: removable (取り外し可能な媒体), network (分離されたバックアップ用ネットワーク),
     /// worm (追記不能な媒体), object-lock (S3 Object Lock).
     #[arg(long, value_name = "KIND", requires = "offline_repo")]
     offline_kind: Option<String>,
