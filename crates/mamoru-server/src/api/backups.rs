@@ -62,10 +62,11 @@ pub(crate) async fn job(
 }
 
 /// Backs the job up now, then refreshes its offline copy and applies its retention policy.
-/// Answers when it has finished (the run goes on and is recorded if the caller hangs up); a failed step is in the results (`ok: false`), not an error.
+/// Answers when it has finished (the run goes on and is recorded if the caller hangs up); 409
+/// when the job is running already; a failed step is in the results (`ok: false`), not an error.
 #[utoipa::path(post, path = "/api/v1/backups/jobs/{id}/run", tag = "backups", params(("id" = i64, Path)),
     responses((status = 200, body = JobRunView), (status = 403, body = ApiErrorBody),
-        (status = 404, body = ApiErrorBody)))]
+        (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
 pub(crate) async fn run(
     ApiUser(p): ApiUser,
     State(state): State<AppState>,
@@ -76,10 +77,11 @@ pub(crate) async fn run(
 }
 
 /// Restores the job's latest snapshot into a scratch folder now, compares every file and records
-/// how long it took. A failed test is in the results (`ok: false`) and raises an alert.
+/// how long it took. A failed test is in the results (`ok: false`) and raises an alert; 409 when
+/// the job is running already.
 #[utoipa::path(post, path = "/api/v1/backups/jobs/{id}/test", tag = "backups", params(("id" = i64, Path)),
     responses((status = 200, body = JobRunView), (status = 403, body = ApiErrorBody),
-        (status = 404, body = ApiErrorBody)))]
+        (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
 pub(crate) async fn test(
     ApiUser(p): ApiUser,
     State(state): State<AppState>,

@@ -92,6 +92,11 @@ pub(crate) const BACKUP_MESSAGES: &[(&str, &str, &str)] = &[
         "実行中です。終わると結果が下の履歴に表示されます（ページを再読み込みしてください）。",
         "Still running; its result will appear in the history below (reload the page).",
     ),
+    (
+        "backups.busy",
+        "このジョブは実行中です。終わると結果が下の履歴に表示されます。",
+        "This job is running already; its result will appear in the history below.",
+    ),
     // Form
     ("backups.new_title", "バックアップジョブの登録", "New backup job"),
     ("backups.edit_title", "バックアップジョブの編集", "Edit the backup job"),

@@ -63,6 +63,7 @@ fn notice(tr: Tr, done: Option<&str>) -> Option<String> {
         "tested" => "backups.tested",
         "test_failed" => "backups.test_failed",
         "running" => "backups.running",
+        "busy" => "backups.busy",
         _ => return None,
     };
     Some(tr.t(key).to_owned())
@@ -100,15 +101,18 @@ const WAIT: Duration = Duration::from_secs(20);
 async fn start_and_wait(v: &Viewer, state: &AppState, id: i64, what: Start) -> Result<Response, WebError> {
     let task = start(state, &v.p, BackupJobId::new(id), what);
     let done = match tokio::time::timeout(WAIT, task).await {
-        Ok(joined) => {
-            let run = joined.map_err(|e| WebError::Internal(e.to_string()))??;
-            match (what, run.ok()) {
+        Ok(joined) => match joined.map_err(|e| WebError::Internal(e.to_string()))? {
+            Ok(run) => match (what, run.ok()) {
                 (Start::Backup, true) => "ran",
                 (Start::Backup, false) => "ran_failed",
                 (Start::RestoreTest, true) => "tested",
                 (Start::RestoreTest, false) => "test_failed",
-            }
-        }
+            },
+            // Already running (the scheduler's run, or a second click): that run's result
+            // will be in the history.
+            Err(mamoru_app::Error::InUse(_)) => "busy",
+            Err(e) => return Err(e.into()),
+        },
         Err(_) => "running",
     };
     Ok(Redirect::to(&format!("/backups/jobs/{id}?done={done}")).into_response())
@@ -144,7 +148,7 @@ mod tests {
     #[test]
     fn every_outcome_has_its_words() {
         let tr = Tr::new(crate::i18n::Lang::Ja);
-        for d in ["ran", "ran_failed", "tested", "test_failed", "running"] {
+        for d in ["ran", "ran_failed", "tested", "test_failed", "running", "busy"] {
             let text = notice(tr, Some(d)).unwrap();
             assert!(!text.starts_with("backups."), "{d}: {text}");
         }
