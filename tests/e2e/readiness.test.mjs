@@ -2,7 +2,8 @@
 // opens the FY2025 checklist of the demo hospital and sees every group with Mamoru's proposals
 // and their reasons; answering いいえ with a target date after the fiscal year is refused
 // beside the 目標日 field (the form keeps what was typed); the corrected answer is saved and
-// shown with its dates and who answered; the page prints without menus and forms.
+// shown with its dates and who answered, in `readiness report` and on the sheet for printing;
+// both pages print without menus and forms.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -124,6 +125,23 @@ test("the demo hospital's FY2025 checklist: proposals, a refused target date, a 
   assert.equal(await page.locator("nav").isVisible(), false);
   assert.equal(await page.locator("form.ranswer").first().isVisible(), false);
   assert.equal(await page.locator('[data-item="ops.mds_sds"] .saved').isVisible(), true);
-  await page.pdf({ path: join(artifacts, "readiness-print.pdf"), format: "A4" });
+  await page.emulateMedia({ media: "screen" });
+
+  // The sheet for printing: one row per item as MHLW's form has it, the answer in its row.
+  await page.getByRole("link", { name: "印刷用の表" }).click();
+  await page.getByRole("heading", { name: "チェックリスト（印刷用）" }).waitFor();
+  assert.equal(await page.locator("#sheet-facility").innerText(), "みなと総合病院");
+  assert.match(await page.locator("#sheet").innerText(), /令和7年度版[\s\S]*医療機関確認用 ・ 令和7年度/);
+  assert.equal(await page.locator("#sheet tr[data-item]").count(), total);
+  const row = page.locator('#sheet tr[data-item="ops.mds_sds"]');
+  assert.deepEqual(
+    [await row.locator(".answer").innerText(), await row.locator(".confirmed").innerText(), await row.locator(".target").innerText()],
+    ["いいえ", "2025-10-01", "2026-03-31"],
+  );
+  assert.equal(await page.locator('#sheet tr[data-item="ops.asset_ledger"] .answer').innerText(), "□はい □いいえ");
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.locator("nav").isVisible(), false);
+  assert.equal(await page.getByRole("button", { name: "印刷" }).isVisible(), false);
+  await page.pdf({ path: join(artifacts, "readiness-sheet.pdf"), preferCSSPageSize: true });
   await context.close();
 });

@@ -98,6 +98,7 @@ pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
         .route("/backups/jobs/{id}/test", post(backups::job::test))
         .route("/readiness", get(readiness::show))
         .route("/readiness/answer", post(readiness::answer))
+        .route("/readiness/print", get(readiness::print))
         .route("/contacts", get(contacts::list).post(contacts::create))
         .route("/contacts/chart", get(contacts::chart))
         .route("/contacts/new", get(contacts::new))

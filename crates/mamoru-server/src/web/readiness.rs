@@ -3,8 +3,9 @@
 //! evidence, the saved answer (はい/いいえ, 確認日, 目標日, who), and for managers a form per item
 //! to confirm or answer. A bad answer is shown again with each problem beside its field.
 //!
-//! The page prints as the sheet an inspector reads (menus and forms are left out by the print
-//! stylesheet).
+//! The page prints without menus and forms; `/readiness/print` is the sheet itself, one table
+//! row per item as MHLW's form has it (番号, 項目, はい/いいえ, 確認日, 目標日), with the note and
+//! the records behind each answer.
 
 use askama::Template;
 use axum::Form;
@@ -250,4 +251,58 @@ pub(crate) async fn answer(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// One row of the printed sheet.
+pub(crate) struct SheetRow {
+    pub(crate) view: ItemView,
+    /// The first row of its group carries the group's heading.
+    pub(crate) group_start: bool,
+}
+
+#[derive(Template)]
+#[template(path = "readiness/print.html")]
+struct PrintPage {
+    tr: Tr,
+    layout: Layout,
+    facility: Facility,
+    fiscal_year: FiscalYear,
+    edition_title: String,
+    printed_on: String,
+    rows: Vec<SheetRow>,
+    unanswered: usize,
+    total: usize,
+}
+
+/// `GET /readiness/print`: the facility's sheet for the year, to print or save as PDF.
+pub(crate) async fn print(
+    v: Viewer,
+    State(state): State<AppState>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, WebError> {
+    let fy = fiscal_year(&q.fy)?;
+    let (_, facility) = pick_facility(&v, &state, &q.facility).await?;
+    let view = state.app.checklist_view(&v.p, facility.id, fy).await?;
+    let (total, unanswered) = (view.items.len(), view.unanswered());
+    let mut last = None;
+    let rows = view
+        .items
+        .into_iter()
+        .map(|i| {
+            let group_start = last != Some(i.item.group);
+            last = Some(i.item.group);
+            SheetRow { view: i, group_start }
+        })
+        .collect();
+    page(&PrintPage {
+        tr: v.tr,
+        layout: Layout::new(&v, "readiness.sheet_title", "readiness"),
+        facility,
+        fiscal_year: fy,
+        edition_title: view.edition.title.clone(),
+        printed_on: today().to_string(),
+        rows,
+        unanswered,
+        total,
+    })
 }

@@ -1,7 +1,8 @@
 //! The readiness page over HTTP with a real store: a manager sees every item of the facility's
 //! sheet with the proposals and a form per item; a 確認日 in the future is refused beside its
-//! field and saves nothing; a good answer is saved and shown; a staff member sees no form and
-//! is refused when posting anyway; a form without the session's token is refused.
+//! field and saves nothing; a good answer is saved and shown, on the page and on the sheet for
+//! printing; a staff member sees no form and is refused when posting anyway; a form without
+//! the session's token is refused.
 
 use mamoru_app::Principal;
 use mamoru_domain::readiness::FiscalYear;
@@ -76,6 +77,14 @@ async fn managers_answer_items_and_others_only_read() {
     assert!(item.contains(&format!("<td class=\"confirmed\">{year}-04-01</td>")), "{item}");
     assert!(item.contains(&format!("<td class=\"target\">{}-03-31</td>", year + 1)), "{item}");
     assert!(item.contains("manager@example.jp"), "{item}");
+    // The sheet for printing has the answer in the item's row, the others blank to fill in.
+    let (status, sheet) = c.text(&format!("/readiness/print?facility={facility}&fy={fy}")).await;
+    assert_eq!(status, 200);
+    let row = &sheet[sheet.find("<tr data-item=\"ops.asset_ledger\">").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("<td class=\"nw answer\">いいえ</td>"), "{row}");
+    assert!(row.contains(&format!("<td class=\"nw target\">{}-03-31</td>", year + 1)), "{row}");
+    assert!(sheet.contains("<tr data-item=\"ops.mds_sds\">"), "every item has its row");
 
     // Without the session's token.
     let res = c
