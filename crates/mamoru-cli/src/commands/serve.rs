@@ -56,8 +56,12 @@ impl Serve {
         };
         let live = self.live.start(&app, dir.as_deref()).await?;
         // Scheduled runs and runs started from a page share the ransomware guard's manifests.
-        let backup_state = dir.clone().unwrap_or_else(|| std::path::PathBuf::from(DEFAULT_DIR)).join("backup-state");
-        let backup = BackupSettings { state_dir: Some(backup_state), scratch_dir: None };
+        // Restore tests restore into the data directory's disk, not /tmp (often a small tmpfs).
+        let work = dir.clone().unwrap_or_else(|| std::path::PathBuf::from(DEFAULT_DIR));
+        let backup = BackupSettings {
+            state_dir: Some(work.join("backup-state")),
+            scratch_dir: Some(work.join("backup-scratch")),
+        };
         tokio::spawn(run_due_backups(app.clone(), backup.clone()));
         serve_with(app, listener, config, (!live.is_empty()).then(|| live.join("\n")), backup).await
     }

@@ -37,8 +37,8 @@ pub(crate) struct Jobs {
     /// Default: backup-state in the data directory.
     #[arg(long, value_name = "DIR", global = true)]
     state_dir: Option<PathBuf>,
-    /// Where restore tests restore to (default: the system's temporary folder); it needs room
-    /// for the largest system's data.
+    /// Where restore tests restore to (default: backup-scratch in the data directory, on its
+    /// disk rather than a small /tmp); it needs room for the largest system's data.
     #[arg(long, value_name = "DIR", global = true)]
     scratch_dir: Option<PathBuf>,
     #[command(subcommand)]
@@ -60,12 +60,15 @@ impl Jobs {
     pub(crate) async fn run(self, data: &DataArgs) -> anyhow::Result<ExitCode> {
         let app = data.open(DEFAULT_DIR).await?;
         let p = Principal::cli(pick(&app, self.org.as_deref()).await?);
-        let state_dir = match (&self.state_dir, &data.data_dir, &data.database_url) {
-            (Some(d), _, _) => d.clone(),
-            (None, Some(dir), None) => dir.join("backup-state"),
-            _ => PathBuf::from(DEFAULT_DIR).join("backup-state"),
+        // The same folders as `mamoru serve` uses, so its runs and these share the guard's manifests.
+        let work = match (&data.data_dir, &data.database_url) {
+            (Some(dir), None) => dir.clone(),
+            _ => PathBuf::from(DEFAULT_DIR),
         };
-        let settings = BackupSettings { state_dir: Some(state_dir), scratch_dir: self.scratch_dir.clone() };
+        let settings = BackupSettings {
+            state_dir: Some(self.state_dir.clone().unwrap_or_else(|| work.join("backup-state"))),
+            scratch_dir: Some(self.scratch_dir.clone().unwrap_or_else(|| work.join("backup-scratch"))),
+        };
         let result = match self.command {
             JobCommand::Add(c) => c.run(&app, &p).await,
             JobCommand::List(c) => c.run(&app, &p).await,
