@@ -219,6 +219,10 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, WebError> {
+    // Nothing to show before the first facility: go where one is added.
+    if q.facility.is_empty() && state.app.facilities(&v.p).await?.is_empty() {
+        return Ok(Redirect::to("/facilities").into_response());
+    }
     render(&v, &state, &q.facility, fiscal_year(&q.fy)?, None, q.done.as_deref()).await
 }
 

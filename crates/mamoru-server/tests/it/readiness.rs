@@ -114,4 +114,10 @@ async fn managers_answer_items_and_others_only_read() {
     // A year before the first edition, and one that is not a year.
     assert_eq!(c.text(&format!("/readiness?facility={facility}&fy=2019")).await.0, 400);
     assert_eq!(c.text("/readiness?fy=abc").await.0, 400);
+
+    // An organisation without a facility yet is sent to add one.
+    let empty = s.app.create_org("新設クリニック").await.unwrap();
+    s.user(empty, "owner@example.jp", Role::Admin).await;
+    let res = s.login("owner@example.jp").await.get("/readiness").await;
+    assert_eq!((res.status().as_u16(), res.url().path()), (200, "/facilities"));
 }
