@@ -22,6 +22,7 @@ use rustic_core::{IndexedFullStatus, Repository};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::location::Location;
 use crate::repo::BackupRepo;
 
 /// What a restore did.
@@ -44,13 +45,25 @@ impl BackupRepo {
         let started = Instant::now();
         let repo = self.open_indexed()?;
         let snap = find_snapshot(&repo, &self.path, snapshot)?;
-        let (files, bytes) = restore_into(&repo, &self.path, &snap, target)?;
+        let (files, bytes) = restore_into(&repo, &self.path, &snap, target, self.readers())?;
         Ok(RestoreOutcome {
             snapshot: snap.id.to_hex().as_str().to_owned(),
             files,
             bytes,
             seconds: started.elapsed().as_secs_f64(),
         })
+    }
+}
+
+impl BackupRepo {
+    /// Threads reading blobs: one per core for a folder, where decryption is the cost; more on
+    /// S3, where each read waits for a request to come back (memory stays a blob per thread).
+    pub(crate) fn readers(&self) -> usize {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        match self.location() {
+            Location::Local(_) => cores,
+            Location::S3(_) => cores.max(8),
+        }
     }
 }
 
@@ -69,11 +82,11 @@ pub(crate) fn restore_into(
     path: &Path,
     snap: &SnapshotFile,
     target: &Path,
+    threads: usize,
 ) -> Result<(u64, u64)> {
     let root = repo.node_from_snapshot_and_path(snap, "").map_err(Error::rustic(path, "read the snapshot"))?;
     std::fs::create_dir_all(target).map_err(Error::io(target))?;
     let mut plan = plan::Plan::build(repo, path, &root, target)?;
-    let threads = std::thread::available_parallelism().map_or(2, usize::from);
     let failures = fill::fill(repo, &plan.files, &plan.blobs, threads);
     meta::apply(&plan.entries, &mut plan.problems);
     let (files, bytes) = (plan.file_count, plan.bytes);
