@@ -3,10 +3,17 @@
 //! its accounting system's last restore test failed, the file server never tested and its last
 //! backup failed, the clinic's EMR due soon.
 //!
-//! The results are recorded, not run: the demo must not read or write the machine's folders,
-//! and a history of weeks cannot be made in the seconds the demo takes to start. Each result
-//! says so (a message starting `（デモ）`, `"demo": true` in its details). No alert is raised:
-//! the demo's alert list is the detection engine's own.
+//! The history is recorded, not run: a history of weeks cannot be made in the seconds the demo
+//! takes to start. Each such result says so (a message starting `（デモ）`, `"demo": true` in
+//! its details). No alert is raised: the demo's alert list is the detection engine's own.
+//!
+//! The jobs themselves are real: their sources are small sample folders made under the demo's
+//! files folder, with their repositories, offline copies and password file beside them, so
+//! "back up now" and "restore test now" in the demo run for real without reading or writing
+//! the machine's own folders. The PACS job keeps an S3 address of the example domain: a run
+//! fails as an unreachable repository would.
+
+use std::path::{Path, PathBuf};
 
 use jiff::{SignedDuration, Timestamp};
 use mamoru_domain::backup::{JobInput, ResultKind, RunCause};
@@ -15,13 +22,17 @@ use mamoru_store::{Actor, AssetQuery, NewBackupResult};
 use serde_json::json;
 
 use crate::App;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// One recorded step: kind, days ago, whether it passed, duration, files, bytes, message.
 struct Step(ResultKind, f64, bool, u64, u64, u64, &'static str);
 
-pub(super) async fn seed(app: &App, org: OrgId, hospital: FacilityId, clinic: FacilityId) -> Result<()> {
+pub(super) async fn seed(app: &App, org: OrgId, hospital: FacilityId, clinic: FacilityId, files: &Path) -> Result<()> {
     let actor = Actor::system();
+    let files = std::path::absolute(files).map_err(|e| Error::Files(format!("{}: {e}", files.display())))?;
+    let password_file = sample_files(&files).map_err(|e| Error::Files(format!("{}: {e}", files.display())))?;
+    let pass = password_file.display().to_string();
+    let at = |sub: &str| files.join(sub).display().to_string();
     let assets = app.store.list_assets(org, &AssetQuery { limit: Some(1_000), ..Default::default() }).await?.0;
     let asset = |name: &str| assets.iter().find(|a| a.asset.draft.name == name).map(|a| a.asset.id);
     let now = Timestamp::now();
@@ -34,19 +45,19 @@ pub(super) async fn seed(app: &App, org: OrgId, hospital: FacilityId, clinic: Fa
         ..Default::default()
     };
     let emr = JobInput {
-        sources: "/srv/emr/data\n/srv/emr/db-dump".into(),
-        repository: "/mnt/nas-backup/emr".into(),
-        password_file: "/etc/mamoru/backup/emr.pass".into(),
-        offline_repository: "/media/rdx/emr".into(),
+        sources: format!("{}\n{}", at("sources/emr/data"), at("sources/emr/db-dump")),
+        repository: at("repos/emr"),
+        password_file: pass.clone(),
+        offline_repository: at("offline/emr"),
         offline_kind: "removable".into(),
         schedule: "毎日 02:00".into(),
         retention: "daily=7,weekly=4,monthly=12,yearly=5".into(),
         ..job(hospital, "電子カルテ", "emr", true, asset("電子カルテサーバ"))
     };
     let pacs = JobInput {
-        sources: "/srv/pacs/archive".into(),
+        sources: at("sources/pacs"),
         repository: "s3:https://backup.minato.example.jp/pacs".into(),
-        password_file: "/etc/mamoru/backup/pacs.pass".into(),
+        password_file: pass.clone(),
         offline_repository: "s3:https://worm.minato.example.jp/pacs-lock".into(),
         offline_kind: "object-lock".into(),
         schedule: "毎週日曜 01:00".into(),
@@ -54,28 +65,28 @@ pub(super) async fn seed(app: &App, org: OrgId, hospital: FacilityId, clinic: Fa
         ..job(hospital, "PACS・画像", "pacs", true, asset("PACSサーバ"))
     };
     let receipt = JobInput {
-        sources: "/srv/iji/data".into(),
-        repository: "/mnt/nas-backup/iji".into(),
-        password_file: "/etc/mamoru/backup/iji.pass".into(),
-        offline_repository: "/mnt/backup-net/iji".into(),
+        sources: at("sources/iji"),
+        repository: at("repos/iji"),
+        password_file: pass.clone(),
+        offline_repository: at("offline/iji"),
         offline_kind: "network".into(),
         schedule: "毎日 03:00".into(),
         retention: "daily=14,monthly=12".into(),
         ..job(hospital, "医事会計・レセプト", "accounting", true, None)
     };
     let share = JobInput {
-        sources: "/srv/share".into(),
-        repository: "/mnt/nas-backup/share".into(),
-        password_file: "/etc/mamoru/backup/share.pass".into(),
+        sources: at("sources/share"),
+        repository: at("repos/share"),
+        password_file: pass.clone(),
         schedule: "毎日 22:00".into(),
         retention: "daily=14".into(),
         ..job(hospital, "ファイルサーバ（共有フォルダ）", "file_server", false, asset("ファイルサーバ"))
     };
     let clinic_emr = JobInput {
-        sources: "/srv/emr".into(),
-        repository: "/mnt/usb-backup/emr".into(),
-        password_file: "/etc/mamoru/backup/clinic-emr.pass".into(),
-        offline_repository: "/media/usb-2/emr".into(),
+        sources: at("sources/clinic-emr"),
+        repository: at("repos/clinic-emr"),
+        password_file: pass.clone(),
+        offline_repository: at("offline/clinic-emr"),
         offline_kind: "removable".into(),
         schedule: "毎日 13:00".into(),
         retention: "daily=7,monthly=6".into(),
@@ -173,7 +184,7 @@ pub(super) async fn seed(app: &App, org: OrgId, hospital: FacilityId, clinic: Fa
         4_000,
         0,
         0,
-        "（デモ）バックアップ失敗 (backup failed): /srv/share: Permission denied (os error 13)",
+        "（デモ）バックアップ失敗 (backup failed): 共有フォルダ: Permission denied (os error 13)",
     ));
     let mut clinic_steps = daily(3 * GB, 20_410, 5, true);
     clinic_steps.push(Step(
@@ -220,4 +231,41 @@ async fn record(app: &App, org: OrgId, job: BackupJobId, now: Timestamp, steps: 
         app.store.record_backup_result(org, job, &result, actor).await?;
     }
     Ok(())
+}
+
+/// Makes the sample folders the demo's jobs back up (kept when they exist, so a restarted demo
+/// finds its repositories and files as it left them) and the repositories' password file;
+/// returns the password file.
+fn sample_files(root: &Path) -> std::io::Result<PathBuf> {
+    let samples: [(&str, &[(&str, &[u8])]); 6] = [
+        (
+            "sources/emr/data",
+            &[("患者基本情報.csv", b"patient_id,name\n000001,(demo)\n"), ("診療録_2026-11.txt", b"(demo record)\n")],
+        ),
+        ("sources/emr/db-dump", &[("emr.sql", b"-- demo dump\n"), ("空のファイル.txt", b"")]),
+        ("sources/pacs", &[("CT_000001.dcm", b"DICM(demo)")]),
+        ("sources/iji", &[("レセプト_2026-10.csv", b"month,count\n2026-10,1234\n")]),
+        ("sources/share", &[("業務手順書.txt", b"(demo)\n")]),
+        ("sources/clinic-emr", &[("カルテ.txt", b"(demo)\n")]),
+    ];
+    for (dir, entries) in samples {
+        let dir = root.join(dir);
+        std::fs::create_dir_all(&dir)?;
+        for (name, content) in entries {
+            let file = dir.join(name);
+            if !file.exists() {
+                std::fs::write(&file, content)?;
+            }
+        }
+    }
+    let password_file = root.join("backup.pass");
+    if !password_file.exists() {
+        std::fs::write(&password_file, format!("{}\n", crate::auth::secret::readable_password()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&password_file, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(password_file)
 }

@@ -48,7 +48,16 @@ pub struct DemoInfo {
 
 impl App {
     /// Creates the demo organisation, or reuses it and gives its administrator a new password.
+    /// The demo's backup jobs work on sample folders under the system's temporary folder
+    /// (see [`App::seed_demo_in`]).
     pub async fn seed_demo(&self) -> Result<DemoInfo> {
+        self.seed_demo_in(&std::env::temp_dir().join("mamoru-demo-files")).await
+    }
+
+    /// [`App::seed_demo`], with the demo's backup jobs working under `files`: their sample
+    /// sources, repositories, offline copies and password file are made there, so pressing
+    /// "back up now" in the demo runs a real backup without touching the machine's own folders.
+    pub async fn seed_demo_in(&self, files: &std::path::Path) -> Result<DemoInfo> {
         let password = secret::readable_password();
         let hash = password::hash(&password).await?;
         let actor = Actor::system();
@@ -67,13 +76,15 @@ impl App {
         }
         let org = self.store.create_org(ORG, &actor).await?;
         self.store.create_user(org, &admin(hash), &actor).await?;
-        Seeder { app: self, org, actor }.run().await?;
+        Seeder { app: self, org, actor, files }.run().await?;
         Ok(DemoInfo { org, email: ADMIN.into(), password, created: true })
     }
 }
 
 struct Seeder<'a> {
     app: &'a App,
+    /// Where the backup jobs' sample folders and repositories go.
+    files: &'a std::path::Path,
     org: OrgId,
     actor: Actor,
 }
@@ -258,7 +269,7 @@ impl Seeder<'_> {
         // An incident two days into its response, for the case pages and the documents.
         cases::seed(self.app, self.org, hospital).await?;
         // Backup jobs with weeks of recorded results, for the backup card and the annual report.
-        backups::seed(self.app, self.org, hospital, clinic).await?;
+        backups::seed(self.app, self.org, hospital, clinic, self.files).await?;
         Ok(())
     }
 

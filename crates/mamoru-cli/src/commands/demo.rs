@@ -27,7 +27,14 @@ const DEMO_DIR: &str = "mamoru-demo";
 impl Demo {
     pub(crate) async fn run(self, data: &DataArgs) -> anyhow::Result<ExitCode> {
         let app = data.open(DEMO_DIR).await?;
-        let info = app.seed_demo().await.context("cannot create the demo data")?;
+        // The backup jobs' sample folders and repositories live beside the database, so the
+        // demo's "back up now" runs for real without touching the machine's own folders.
+        let files = match (&data.data_dir, &data.database_url) {
+            (_, Some(_)) => std::env::temp_dir().join("mamoru-demo-files"),
+            (Some(d), None) => d.join("demo-files"),
+            (None, None) => PathBuf::from(DEMO_DIR).join("demo-files"),
+        };
+        let info = app.seed_demo_in(&files).await.context("cannot create the demo data")?;
         let listener = bind(&self.listen).await?;
         let addr = listener.local_addr()?;
         // The demo is often shown on a tablet over the LAN, over plain HTTP; its data is made up.

@@ -253,3 +253,34 @@ async fn failures_are_recorded_and_alerted_and_the_guard_alarm_holds_retention()
     let repo = BackupRepo::new(dir.path().join("repo"), Password::new(PASSWORD));
     assert_eq!(repo.snapshots().unwrap().len(), 3, "nothing forgotten while the alarm holds");
 }
+
+#[tokio::test]
+async fn the_demo_jobs_run_for_real_inside_the_demo_files_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = mamoru_store::Store::open(&mamoru_store::Location::Dir(dir.path().join("db"))).await.unwrap();
+    let app = App::new(store, mamoru_app::Config::default());
+    let files = dir.path().join("demo-files");
+    let info = app.seed_demo_in(&files).await.unwrap();
+    let p = Principal::cli(info.org);
+    let jobs = app.backup_jobs(&p, None).await.unwrap();
+    // Every local path of every demo job is inside the demo's folder: pressing a button in the
+    // demo never reads or writes the machine's own folders.
+    assert_eq!(jobs.len(), 5);
+    for job in &jobs {
+        let s = &job.spec;
+        let offline = s.offline.iter().map(|o| &o.0);
+        let paths = s.sources.iter().chain([&s.repository, &s.password_file]).chain(offline);
+        for path in paths.filter(|p| !p.starts_with("s3:")) {
+            assert!(Path::new(path).starts_with(&files), "{} uses {path}", s.name);
+        }
+    }
+    let emr = jobs.iter().find(|j| j.spec.name == "電子カルテ").unwrap();
+    let run = app.run_backup_job(&p, emr.id, RunCause::Manual, &settings(dir.path())).await.unwrap();
+    assert!(run.ok(), "{run:?}");
+    assert!(files.join("repos/emr/config").exists());
+    assert!(files.join("offline/emr/config").exists(), "the offline copy was made too");
+    let test = app.run_restore_test(&p, emr.id, RunCause::Manual, &settings(dir.path())).await.unwrap();
+    let result = test.result(ResultKind::RestoreTest).unwrap();
+    assert!(result.ok, "{result:?}");
+    assert_eq!(result.files, Some(4), "the sample files, the empty one included");
+}
