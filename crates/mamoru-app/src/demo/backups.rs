@@ -233,11 +233,14 @@ async fn record(app: &App, org: OrgId, job: BackupJobId, now: Timestamp, steps: 
     Ok(())
 }
 
+/// A sample file's name and content.
+type SampleFile = (&'static str, &'static [u8]);
+
 /// Makes the sample folders the demo's jobs back up (kept when they exist, so a restarted demo
 /// finds its repositories and files as it left them) and the repositories' password file;
 /// returns the password file.
 fn sample_files(root: &Path) -> std::io::Result<PathBuf> {
-    let samples: [(&str, &[(&str, &[u8])]); 6] = [
+    let samples: [(&str, &[SampleFile]); 6] = [
         (
             "sources/emr/data",
             &[("患者基本情報.csv", b"patient_id,name\n000001,(demo)\n"), ("診療録_2026-11.txt", b"(demo record)\n")],
