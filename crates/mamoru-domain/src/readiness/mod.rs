@@ -22,6 +22,7 @@ pub mod answer;
 pub mod checklist;
 pub mod fiscal;
 pub mod rules;
+pub mod training;
 
 use crate::choice::choice_enum;
 

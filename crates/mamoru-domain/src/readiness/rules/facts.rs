@@ -32,6 +32,19 @@ pub struct Facts {
     pub backups: Option<Vec<BackupSystem>>,
     /// The cyber-attack BCP; `None` while Mamoru keeps no BCP records.
     pub bcp: Option<Bcp>,
+    /// The security manager recorded for the facility (the training page), if any.
+    pub security_manager: Option<ManagerRecord>,
+}
+
+/// The facility's recorded 医療情報システム安全管理責任者.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManagerRecord {
+    /// The person's name.
+    pub name: String,
+    /// Dedicated (専任), as 200-bed hospitals need for 診療録管理体制加算.
+    pub dedicated: bool,
+    /// The day of appointment, if recorded.
+    pub appointed_on: Option<Date>,
 }
 
 /// The register's coverage of the checklist's device classes.

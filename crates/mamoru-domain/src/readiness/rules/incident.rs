@@ -4,6 +4,18 @@ use super::{BackupSystem, Facts, MIN_GENERATIONS, Outcome, Verdict, names, withi
 use crate::contact::{ChainRole, PartyKind, chain_gaps};
 
 pub(super) fn security_manager(f: &Facts) -> Outcome {
+    // The manager recorded on the training page is the appointment itself; the chain's role
+    // only says who to call.
+    if let Some(m) = &f.security_manager {
+        let dedicated = if m.dedicated { "専任" } else { "兼任" };
+        let since = m.appointed_on.map_or(String::new(), |d| format!("、{d} 任命"));
+        return (
+            Verdict::Yes,
+            format!("安全管理責任者として {}（{dedicated}）が記録されています。", m.name),
+            vec![format!("安全管理責任者: {}（{dedicated}{since}）", m.name)],
+            None,
+        );
+    }
     let managers: Vec<&str> =
         f.chain.iter().filter(|c| c.role == ChainRole::SecurityManager).map(|c| c.name.as_str()).collect();
     match managers.is_empty() {

@@ -13,7 +13,9 @@ use jiff::civil::Date;
 
 use crate::choice::choice_enum;
 
-pub use facts::{Account, BackupSystem, Bcp, ChainContact, Facts, OverdueFinding, Register, RemoteDevice, class_of};
+pub use facts::{
+    Account, BackupSystem, Bcp, ChainContact, Facts, ManagerRecord, OverdueFinding, Register, RemoteDevice, class_of,
+};
 
 /// Evidence older than this no longer counts as "within the period" (a register review, a
 /// restore test, a BCP drill: 診療録管理体制加算 asks for a drill "at least about once a
@@ -28,7 +30,7 @@ pub const MIN_GENERATIONS: u32 = 2;
 choice_enum! {
     /// The evidence rules, by the id the checklist files name them with.
     pub enum RuleId {
-        /// 1-①: a security manager in the contact chain.
+        /// 1-①: a security manager recorded for the facility, or in the contact chain.
         SecurityManager => ("security_manager", "安全管理責任者の登録", "Security manager in the chain"),
         /// 2-①: the register covers servers, PCs and network devices and was reviewed.
         AssetRegister => ("asset_register", "台帳の網羅と見直し", "Register coverage and review"),

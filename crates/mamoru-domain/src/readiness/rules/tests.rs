@@ -22,6 +22,7 @@ fn facts() -> Facts {
         chain: vec![],
         backups: None,
         bcp: None,
+        security_manager: None,
     }
 }
 
@@ -45,6 +46,13 @@ fn security_manager() {
     let p = RuleId::SecurityManager.evaluate(&f);
     assert_eq!(p.verdict, Verdict::Yes);
     assert!(p.reason.contains("山田"), "{}", p.reason);
+    // The recorded appointment is the evidence, ahead of the chain's role.
+    f.chain.clear();
+    f.security_manager =
+        Some(ManagerRecord { name: "佐藤".into(), dedicated: true, appointed_on: Some(Date::constant(2025, 4, 1)) });
+    let p = RuleId::SecurityManager.evaluate(&f);
+    assert_eq!(p.verdict, Verdict::Yes);
+    assert_eq!(p.evidence, ["安全管理責任者: 佐藤（専任、2025-04-01 任命）"]);
 }
 
 #[test]
