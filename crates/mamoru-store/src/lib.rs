@@ -39,6 +39,7 @@ mod rematch;
 mod sessions;
 mod time;
 mod tokens;
+mod training;
 mod users;
 
 use std::path::{Path, PathBuf};
@@ -66,6 +67,7 @@ pub use parties::ChainEntry;
 pub use readiness::{ChecklistKey, ProposedSnapshot, SavedAnswer};
 pub use sessions::Session;
 pub use tokens::{ApiToken, NewApiToken};
+pub use training::{ManagerPerson, SecurityManager, TrainingSession};
 pub use users::{NewUser, User};
 
 /// Where the data lives.

@@ -13,4 +13,5 @@ mod migrations;
 mod readiness;
 mod support;
 mod tenancy;
+mod training;
 mod users;
