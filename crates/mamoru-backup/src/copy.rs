@@ -231,9 +231,14 @@ impl BackupRepo {
         let mut config = like.clone();
         config.id = rustic_core::Id::random().into();
         let key = rustic_core::KeyOptions::default().username("mamoru".to_owned());
-        self.unopened()?
+        let (backend, _) = self.backend()?;
+        let repo = self
+            .unopened_on(backend.clone())?
             .init_with_config(&self.credentials(), &key, config)
             .map_err(Error::rustic(&self.path, "init the copy"))?;
+        // As `init`: restic's key cost, not rustic's 128 MiB at every open (see key.rs).
+        crate::key::use_restic_cost(backend.as_ref(), &repo, &self.credentials())
+            .map_err(|message| Error::Repository { repo: self.path.clone(), action: "init the copy", message })?;
         Ok(())
     }
 }

@@ -105,7 +105,7 @@ impl BackupRepo {
     }
 
     /// The storage under the repository; for a folder, also whether it holds a repository.
-    fn backend(&self) -> Result<(Arc<dyn WriteBackend>, bool)> {
+    pub(crate) fn backend(&self) -> Result<(Arc<dyn WriteBackend>, bool)> {
         match &self.location {
             Location::Local(path) => {
                 path.to_str().ok_or_else(|| Error::NotUtf8 { path: path.clone() })?;
@@ -130,7 +130,7 @@ impl BackupRepo {
         self.unopened_on(self.backend()?.0)
     }
 
-    fn unopened_on(&self, backend: Arc<dyn WriteBackend>) -> Result<Repository<()>> {
+    pub(crate) fn unopened_on(&self, backend: Arc<dyn WriteBackend>) -> Result<Repository<()>> {
         let backends = RepositoryBackends::new(backend, None);
         // No cache: a local repository needs none, and a cache under ~/.cache would go stale
         // when restic changes the repository (rustic#1671).

@@ -40,3 +40,18 @@ fn a_new_repository_opens_within_restics_memory_and_restic_opens_it() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("mamoru"));
 }
+
+#[test]
+fn a_copy_created_by_mamoru_gets_a_key_at_restics_cost_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = BackupRepo::new(dir.path().join("src"), Password::new("元"));
+    src.init().unwrap();
+    let dest_path = dir.path().join("copy");
+    let dest = BackupRepo::new(&dest_path, Password::new("写し"));
+    src.copy_to(&dest, mamoru_backup::OfflineKind::Removable).unwrap();
+    let keys: Vec<_> = std::fs::read_dir(dest_path.join("keys")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    let key: serde_json::Value = serde_json::from_slice(&std::fs::read(&keys[0]).unwrap()).unwrap();
+    assert_eq!(key["N"].as_u64(), Some(1 << 15), "{key}");
+    assert!(dest.snapshots().unwrap().is_empty());
+}
