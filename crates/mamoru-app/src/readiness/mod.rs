@@ -9,6 +9,11 @@
 
 mod backups;
 mod facts;
+mod inspection;
+mod overview;
+
+pub use inspection::{InspectionPack, VendorSheet};
+pub use overview::FacilityReadiness;
 
 use jiff::civil::Date;
 use mamoru_domain::access::Action;

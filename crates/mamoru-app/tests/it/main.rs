@@ -8,6 +8,7 @@ mod detect;
 mod fetch;
 mod http;
 mod incidents;
+mod inspection;
 mod mail;
 mod readiness;
 mod smtp;

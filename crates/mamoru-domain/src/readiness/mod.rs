@@ -15,13 +15,17 @@
 //! - [`rules`]: pure evidence rules over [`rules::Facts`], each proposing はい, いいえ or
 //!   "cannot decide" with a reason in Japanese.
 //! - [`fiscal`]: the Japanese fiscal year (April–March) in Asia/Tokyo.
+//! - [`inspection`]: the four points an on-site inspection looks at, judged from the records,
+//!   and ([`score`]) a sheet's figures for the overview of every facility.
 
 mod file;
 
 pub mod answer;
 pub mod checklist;
 pub mod fiscal;
+pub mod inspection;
 pub mod rules;
+pub mod score;
 pub mod training;
 
 use crate::choice::choice_enum;
