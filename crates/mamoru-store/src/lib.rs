@@ -41,6 +41,7 @@ mod time;
 mod tokens;
 mod training;
 mod users;
+mod vendor_sheets;
 
 use std::path::{Path, PathBuf};
 
@@ -69,6 +70,7 @@ pub use sessions::Session;
 pub use tokens::{ApiToken, NewApiToken};
 pub use training::{ManagerPerson, SecurityManager, TrainingSession};
 pub use users::{NewUser, User};
+pub use vendor_sheets::{NewVendorAttachment, NewVendorSheetRequest, VendorAttachment, VendorSheetRequest};
 
 /// Where the data lives.
 #[derive(Debug, Clone, PartialEq, Eq)]

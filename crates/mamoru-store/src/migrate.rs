@@ -36,6 +36,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(4, "0004_incidents"),
     migration!(5, "0005_backups"),
     migration!(6, "0006_readiness"),
+    migration!(7, "0007_vendor_sheets"),
     migration!(8, "0008_training"),
 ];
 

@@ -94,68 +94,7 @@ impl Store {
         actor: &Actor,
     ) -> Result<i64> {
         let mut tx = self.pool.write().await?;
-        check_key(&mut tx, org, key).await?;
-        let before = find(&mut tx, org, key, item_id).await?;
-        let values = args![
-            answer.reply.code(),
-            answer.confirmed_on.to_string(),
-            answer.target_on.map(|d| d.to_string()),
-            answer.note.clone(),
-            actor.name.as_str(),
-            actor.user_id.map(UserId::get),
-            now(),
-            proposed.map(|p| p.verdict.code().to_owned()),
-            proposed.map(|p| p.reason.clone()),
-            proposed.map(|p| Value::from(p.evidence.clone()).to_string())
-        ];
-        let id = match &before {
-            Some(old) => {
-                let mut params = values;
-                params.push(old.id.into());
-                tx.execute(
-                    "UPDATE readiness_answers SET answer = $1, confirmed_on = $2, target_on = $3, note = $4, \
-                     answered_by = $5, answered_by_user = $6, answered_at = $7, proposed = $8, proposed_reason = $9, \
-                     proposed_evidence = $10 WHERE id = $11"
-                        .into(),
-                    params,
-                )
-                .await?;
-                old.id
-            }
-            None => {
-                let mut params = args![
-                    org.get(),
-                    key.facility.get(),
-                    i64::from(key.fiscal_year.year()),
-                    key.edition.as_str(),
-                    key.sheet().code(),
-                    key.vendor.map(PartyId::get),
-                    item_id
-                ];
-                params.extend(values);
-                let row = tx
-                    .fetch_one(
-                        "INSERT INTO readiness_answers (org_id, facility_id, fiscal_year, edition, sheet, item_id, \
-                         party_id, answer, confirmed_on, target_on, note, answered_by, answered_by_user, answered_at, \
-                         proposed, proposed_reason, proposed_evidence) \
-                         VALUES ($1, $2, $3, $4, $5, $7, $6, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id"
-                            .into(),
-                        params,
-                    )
-                    .await?;
-                row.int("id")?
-            }
-        };
-        let change = Change {
-            action: "readiness.answer",
-            entity: "readiness_answer",
-            entity_id: Some(id),
-            facility_id: Some(key.facility),
-            summary: format!("{} {} {item_id}: {}", key.fiscal_year.label_ja(), key.sheet().ja(), answer.reply.ja()),
-            before: before.as_ref().map(|b| snapshot(key, item_id, &b.answer)),
-            after: Some(snapshot(key, item_id, answer)),
-        };
-        append(&mut tx, Some(org), actor, change).await?;
+        let id = save_answer_in(&mut tx, org, key, item_id, answer, proposed, actor).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -191,6 +130,82 @@ impl Store {
         let rows = self.pool.conn().await?.fetch_all(sql.into(), key_args(org, key)).await?;
         rows.iter().map(from_row).collect()
     }
+}
+
+/// Saves one answer inside `tx` (replacing an earlier one) with its audit entry: for a
+/// caller that saves several answers, or more than answers, in one transaction.
+pub(crate) async fn save_answer_in(
+    tx: &mut Tx,
+    org: OrgId,
+    key: &ChecklistKey,
+    item_id: &str,
+    answer: &Answer,
+    proposed: Option<&ProposedSnapshot>,
+    actor: &Actor,
+) -> Result<i64> {
+    check_key(tx, org, key).await?;
+    let before = find(tx, org, key, item_id).await?;
+    let values = args![
+        answer.reply.code(),
+        answer.confirmed_on.to_string(),
+        answer.target_on.map(|d| d.to_string()),
+        answer.note.clone(),
+        actor.name.as_str(),
+        actor.user_id.map(UserId::get),
+        now(),
+        proposed.map(|p| p.verdict.code().to_owned()),
+        proposed.map(|p| p.reason.clone()),
+        proposed.map(|p| Value::from(p.evidence.clone()).to_string())
+    ];
+    let id = match &before {
+        Some(old) => {
+            let mut params = values;
+            params.push(old.id.into());
+            tx.execute(
+                "UPDATE readiness_answers SET answer = $1, confirmed_on = $2, target_on = $3, note = $4, \
+                     answered_by = $5, answered_by_user = $6, answered_at = $7, proposed = $8, proposed_reason = $9, \
+                     proposed_evidence = $10 WHERE id = $11"
+                    .into(),
+                params,
+            )
+            .await?;
+            old.id
+        }
+        None => {
+            let mut params = args![
+                org.get(),
+                key.facility.get(),
+                i64::from(key.fiscal_year.year()),
+                key.edition.as_str(),
+                key.sheet().code(),
+                key.vendor.map(PartyId::get),
+                item_id
+            ];
+            params.extend(values);
+            let row = tx
+                    .fetch_one(
+                        "INSERT INTO readiness_answers (org_id, facility_id, fiscal_year, edition, sheet, item_id, \
+                         party_id, answer, confirmed_on, target_on, note, answered_by, answered_by_user, answered_at, \
+                         proposed, proposed_reason, proposed_evidence) \
+                         VALUES ($1, $2, $3, $4, $5, $7, $6, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id"
+                            .into(),
+                        params,
+                    )
+                    .await?;
+            row.int("id")?
+        }
+    };
+    let change = Change {
+        action: "readiness.answer",
+        entity: "readiness_answer",
+        entity_id: Some(id),
+        facility_id: Some(key.facility),
+        summary: format!("{} {} {item_id}: {}", key.fiscal_year.label_ja(), key.sheet().ja(), answer.reply.ja()),
+        before: before.as_ref().map(|b| snapshot(key, item_id, &b.answer)),
+        after: Some(snapshot(key, item_id, answer)),
+    };
+    append(tx, Some(org), actor, change).await?;
+    Ok(id)
 }
 
 /// The facility, and the vendor for a vendor sheet, must be the organisation's own.

@@ -96,7 +96,7 @@ impl App {
             chain,
             backups: Some(self.backup_facts(org, facility).await?),
             bcp: None,
-            security_manager: None,
+            security_manager: self.manager_record(org, facility).await?,
         })
     }
 

@@ -11,6 +11,7 @@ mod backups;
 mod facts;
 mod inspection;
 mod overview;
+pub mod training;
 
 pub use inspection::{InspectionPack, VendorSheet};
 pub use overview::FacilityReadiness;

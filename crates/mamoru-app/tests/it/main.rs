@@ -12,3 +12,4 @@ mod inspection;
 mod mail;
 mod readiness;
 mod smtp;
+mod vendor_sheet;

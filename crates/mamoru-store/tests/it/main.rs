@@ -15,3 +15,4 @@ mod support;
 mod tenancy;
 mod training;
 mod users;
+mod vendor_sheets;
