@@ -12,4 +12,5 @@ mod inspection;
 mod mail;
 mod readiness;
 mod smtp;
+mod training;
 mod vendor_sheet;
