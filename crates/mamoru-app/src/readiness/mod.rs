@@ -12,7 +12,7 @@ mod facts;
 mod inspection;
 mod overview;
 pub mod training;
-pub mod training;
+pub mod vendor;
 
 pub use inspection::{InspectionPack, VendorSheet};
 pub use overview::FacilityReadiness;
