@@ -8,6 +8,7 @@ mod messages;
 mod messages_alert;
 mod messages_backup;
 mod messages_case;
+mod messages_inspection;
 mod messages_readiness;
 mod messages_vuln;
 mod problems;

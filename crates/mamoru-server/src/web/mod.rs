@@ -12,6 +12,7 @@ mod dashboard;
 mod facilities;
 mod forms;
 mod import;
+mod inspection;
 mod login;
 mod readiness;
 pub(crate) mod render;
@@ -99,6 +100,9 @@ pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
         .route("/readiness", get(readiness::show))
         .route("/readiness/answer", post(readiness::answer))
         .route("/readiness/print", get(readiness::print))
+        .route("/readiness/inspection", get(inspection::show))
+        .route("/readiness/inspection.pdf", get(inspection::pdf))
+        .route("/readiness/overview", get(inspection::overview::show))
         .route("/contacts", get(contacts::list).post(contacts::create))
         .route("/contacts/chart", get(contacts::chart))
         .route("/contacts/new", get(contacts::new))

@@ -12,6 +12,7 @@ mod backups;
 mod cases_api;
 mod cases_web;
 mod import;
+mod inspection;
 mod login;
 mod readiness;
 mod register;
