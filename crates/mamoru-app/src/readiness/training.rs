@@ -106,19 +106,19 @@ impl App {
         p.require(Action::AnswerChecklist, Some(facility))?;
         let people = self.facility_people(p, facility).await?;
         let mut c = Checker::default();
-        let name = c.check_opt("name", optional_text(&input.name, 200));
+        let name = c.check_opt("manager_name", optional_text(&input.name, 200));
         let user = match input.user.trim() {
             "" => None,
             u => match u.parse::<i64>().ok().filter(|id| people.iter().any(|x| x.id.get() == *id)) {
                 Some(id) => Some(UserId::new(id)),
                 None => {
-                    c.push(Invalid::new("user", Problem::Unknown(format!("person {u}"))));
+                    c.push(Invalid::new("manager_user", Problem::Unknown(format!("person {u}"))));
                     None
                 }
             },
         };
-        if user.is_none() && name.is_none() && !c.has("user") {
-            c.push(Invalid::new("user", Problem::Required));
+        if user.is_none() && name.is_none() && !c.has("manager_user") {
+            c.push(Invalid::new("manager_user", Problem::Required));
         }
         let dedicated = c.check_opt("dedicated", parse_flag(&input.dedicated)).unwrap_or(false);
         let appointed_on = c.check_opt("appointed_on", parse_date(&input.appointed_on));

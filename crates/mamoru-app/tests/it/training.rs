@@ -61,7 +61,7 @@ async fn recording_a_manager_turns_the_checklist_item_to_yes() {
     let q = AuditQuery { entity: Some("security_manager".into()), ..Default::default() };
     assert_eq!(app.store().audit_entries(p.org, &q).await.unwrap().len(), 1);
 
-    // Every problem at once; a person who is not the facility's is named on `user`.
+    // Every problem at once; a person who is not the facility's is named on `manager_user`.
     let bad = ManagerInput {
         user: "9999".into(),
         dedicated: "たぶん".into(),
@@ -70,7 +70,7 @@ async fn recording_a_manager_turns_the_checklist_item_to_yes() {
     };
     let Err(Error::Invalid(e)) = app.set_security_manager(&p, hospital, &bad).await else { panic!("accepted") };
     let fields: Vec<_> = e.iter().map(|i| i.field).collect();
-    assert_eq!(fields, ["user", "dedicated", "appointed_on"], "{e:?}");
+    assert_eq!(fields, ["manager_user", "dedicated", "appointed_on"], "{e:?}");
     // Staff may not appoint the manager.
     let s = with(&p, Role::Staff, Scope::Facility(hospital));
     let named = ManagerInput { name: "院長".into(), ..Default::default() };

@@ -119,7 +119,7 @@ impl Session {
         if held_on.is_some_and(|d| d > today) {
             c.push(Invalid::new("held_on", Problem::InFuture));
         }
-        let title = c.check("title", required_text(&input.title, TITLE_MAX));
+        let title = c.check("training_title", required_text(&input.title, TITLE_MAX));
         let material = material(&mut c, input);
         let quiz = c.check("quiz", parse_quiz(&input.quiz));
         let most = quiz.as_ref().map_or(QUIZ_MAX, Vec::len) as i64;

@@ -48,11 +48,11 @@ fn every_problem_is_named_at_once() {
     i.quiz = "問い | A | B".into();
     let e = Session::parse(&i, &[3], TODAY).unwrap_err();
     let fields: Vec<_> = e.iter().map(|x| x.field).collect();
-    assert_eq!(fields, ["held_on", "title", "material_url", "quiz", "score", "attendees"], "{e:?}");
+    assert_eq!(fields, ["held_on", "training_title", "material_url", "quiz", "score", "attendees"], "{e:?}");
     assert_eq!(e[0].problem, Problem::InFuture);
     let e = Session::parse(&SessionInput::default(), &[3], TODAY).unwrap_err();
     let fields: Vec<_> = e.iter().map(|x| x.field).collect();
-    assert_eq!(fields, ["held_on", "title", "attendees"]);
+    assert_eq!(fields, ["held_on", "training_title", "attendees"]);
 }
 
 #[test]

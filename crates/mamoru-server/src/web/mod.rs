@@ -17,6 +17,7 @@ mod login;
 mod readiness;
 pub(crate) mod render;
 mod statics;
+mod training;
 mod users;
 mod vulns;
 
@@ -100,6 +101,13 @@ pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
         .route("/readiness", get(readiness::show))
         .route("/readiness/answer", post(readiness::answer))
         .route("/readiness/print", get(readiness::print))
+        .route("/readiness/training", get(training::show))
+        .route("/readiness/training/manager", post(training::manager))
+        .route(
+            "/readiness/training/session",
+            post(training::session).layer(DefaultBodyLimit::max(training::BODY_LIMIT)),
+        )
+        .route("/readiness/training/{facility}/material/{session}", get(training::material))
         .route("/readiness/inspection", get(inspection::show))
         .route("/readiness/inspection.pdf", get(inspection::pdf))
         .route("/readiness/overview", get(inspection::overview::show))

@@ -18,5 +18,6 @@ mod readiness;
 mod register;
 mod support;
 mod tenancy;
+mod training;
 mod vulns;
 mod vulns_api;
