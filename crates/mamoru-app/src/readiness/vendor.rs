@@ -338,7 +338,7 @@ impl App {
         if content.is_empty() {
             problems.push(Invalid::new("file", Problem::Required));
         } else if content.len() > ATTACHMENT_MAX {
-            problems.push(Invalid::new("file", Problem::OutOfRange { min: 1, max: ATTACHMENT_MAX as i64 }));
+            problems.push(Invalid::new("file", Problem::TooLarge { max_bytes: ATTACHMENT_MAX as u64 }));
         }
         let party = self.store.party(p.org, vendor).await?;
         if party.draft.kind != PartyKind::Vendor {

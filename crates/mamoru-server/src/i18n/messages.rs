@@ -461,6 +461,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static 
         .chain(super::messages_case::CASE_MESSAGES)
         .chain(super::messages_backup::BACKUP_MESSAGES)
         .chain(super::messages_readiness::READINESS_MESSAGES)
+        .chain(super::messages_vendor::VENDOR_MESSAGES)
         .chain(super::messages_training::TRAINING_MESSAGES)
         .chain(super::messages_inspection::INSPECTION_MESSAGES)
 }

@@ -10,6 +10,7 @@ mod messages_backup;
 mod messages_case;
 mod messages_inspection;
 mod messages_readiness;
+mod messages_vendor;
 mod messages_training;
 mod messages_vuln;
 mod problems;

@@ -19,6 +19,8 @@ pub(crate) mod render;
 mod statics;
 mod training;
 mod users;
+mod vendor_sheet;
+mod vendor_staff;
 mod vulns;
 
 use axum::Router;
@@ -101,6 +103,15 @@ pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
         .route("/readiness", get(readiness::show))
         .route("/readiness/answer", post(readiness::answer))
         .route("/readiness/print", get(readiness::print))
+        .route("/readiness/vendors", get(vendor_staff::show))
+        .route("/readiness/vendors/link", post(vendor_staff::create_link))
+        .route(
+            "/readiness/vendors/files",
+            post(vendor_staff::upload).layer(DefaultBodyLimit::max(vendor_staff::BODY_LIMIT)),
+        )
+        .route("/readiness/vendors/files/{id}", get(vendor_staff::download))
+        // Public: a vendor answers through its one-time link, without an account.
+        .route("/vendor-sheet/{token}", get(vendor_sheet::show).post(vendor_sheet::submit))
         .route("/readiness/training", get(training::show))
         .route("/readiness/training/manager", post(training::manager))
         .route(

@@ -18,6 +18,7 @@ mod readiness;
 mod register;
 mod support;
 mod tenancy;
+mod vendor_sheet;
 mod training;
 mod vulns;
 mod vulns_api;

@@ -1,0 +1,81 @@
+//! The words of the vendor sheet (事業者確認用): the public page a vendor answers through its
+//! one-time link, and the facility's page that makes the links and keeps MDS/SDS files.
+
+/// Every vendor-sheet text: key, Japanese, English.
+pub(crate) const VENDOR_MESSAGES: &[(&str, &str, &str)] = &[
+    (
+        "vendor.title",
+        "サイバーセキュリティ対策チェックリスト（事業者確認用）",
+        "Cybersecurity checklist (vendor sheet)",
+    ),
+    ("vendor.sheet", "事業者確認用", "Vendor sheet"),
+    ("vendor.requested_by", "依頼元", "Requested by"),
+    ("vendor.vendor", "事業者", "Vendor"),
+    ("vendor.edition", "版", "Edition"),
+    ("vendor.expires", "回答期限", "Answer by"),
+    (
+        "vendor.lead",
+        "貴社が提供する医療情報システムについて、各項目に「はい／いいえ」と確認日を入力してください。「いいえ」の項目には年度内の目標日が必要です。回答は依頼元の医療機関の記録に、回答者名と日時とともに保存されます。",
+        "For the medical information systems your company provides, answer each item yes or no with the date confirmed; a no needs a target date within the fiscal year. The answers are saved in the facility's record with your name and the time.",
+    ),
+    ("vendor.name", "回答者のお名前", "Your name"),
+    ("vendor.once", "送信すると、このリンクは使えなくなります。", "Once sent, this link no longer works."),
+    ("vendor.submit", "回答を送信", "Send the answers"),
+    ("vendor.refused_title", "このリンクは使えません", "This link cannot be used"),
+    (
+        "vendor.unknown",
+        "リンクが正しくありません。依頼元の医療機関に新しいリンクを依頼してください。",
+        "The link is not valid. Ask the facility for a new link.",
+    ),
+    (
+        "vendor.expired",
+        "このリンクは有効期限が切れています。依頼元の医療機関に新しいリンクを依頼してください。",
+        "This link has expired. Ask the facility for a new link.",
+    ),
+    (
+        "vendor.used",
+        "このリンクからは既に回答が送信されています。修正が必要な場合は、依頼元の医療機関に新しいリンクを依頼してください。",
+        "Answers have already been sent through this link. To change them, ask the facility for a new link.",
+    ),
+    ("vendor.thanks_title", "回答を受け付けました", "Answers received"),
+    (
+        "vendor.thanks",
+        "ご回答ありがとうございました。回答は依頼元の医療機関の記録に保存されました。",
+        "Thank you. Your answers were saved in the facility's record.",
+    ),
+    ("vendor.staff_title", "事業者確認用（ベンダーへの依頼）", "Vendor sheets"),
+    ("vendor.staff_link", "事業者確認用", "Vendor sheets"),
+    (
+        "vendor.staff_lead",
+        "医療情報システムを提供する事業者ごとに、事業者確認用の回答リンク（1回限り・アカウント不要）を作成して送ってください。事業者の回答は、この施設・年度の記録に回答者名と日時とともに保存されます。MDS/SDS（医療情報セキュリティ開示書）も事業者ごとに保管できます。",
+        "Make a one-time answer link (no account needed) for each vendor of a medical information system and send it. The vendor's answers are saved in this facility's record for the year, with who and when. MDS/SDS disclosure sheets are kept per vendor.",
+    ),
+    (
+        "vendor.no_vendors",
+        "保守業者・ベンダーが登録されていません。連絡先で登録してください。",
+        "No vendors yet: add them under Contacts.",
+    ),
+    ("vendor.answers", "回答", "Answers"),
+    ("vendor.answered", "回答済み", "Answered"),
+    ("vendor.links", "回答リンク", "Answer links"),
+    ("vendor.status_open", "回答待ち", "Waiting"),
+    ("vendor.status_expired", "期限切れ", "Expired"),
+    ("vendor.status_answered", "回答済み", "Answered"),
+    ("vendor.created", "作成", "Made"),
+    ("vendor.valid_days", "有効日数", "Valid for (days)"),
+    ("vendor.create", "回答リンクを作成", "Make an answer link"),
+    (
+        "vendor.new_link",
+        "回答リンクを作成しました。この画面でのみ表示されます。コピーして事業者に送ってください。",
+        "The answer link was made. It is shown only now: copy it and send it to the vendor.",
+    ),
+    ("vendor.link_for", "リンク", "Link"),
+    ("vendor.files", "MDS/SDS（医療情報セキュリティ開示書）", "MDS/SDS disclosure sheets"),
+    ("vendor.no_files", "保管されたMDS/SDSはありません。", "No MDS/SDS kept."),
+    ("vendor.upload", "MDS/SDSを保管", "Keep an MDS/SDS"),
+    ("vendor.kind", "種類", "Kind"),
+    ("vendor.file", "ファイル", "File"),
+    ("vendor.back", "チェックリストに戻る", "Back to the checklist"),
+    ("field.answered_by", "回答者のお名前", "Your name"),
+    ("field.valid_days", "有効日数", "Valid for (days)"),
+];
