@@ -147,7 +147,7 @@ impl Store {
             Some(Material::File(f)) => (None, Some(f)),
             None => (None, None),
         };
-        let quiz = serde_json::to_string(&session.quiz).map_err(|e| Error::Corrupt(format!("quiz: {e}")))?;
+        let quiz = quiz_json(&session.quiz);
         let row = tx
             .fetch_one(
                 "INSERT INTO training_sessions (org_id, facility_id, held_on, title, material_url, material_name, \
@@ -303,6 +303,33 @@ fn manager_json(m: &SecurityManager) -> serde_json::Value {
     json!({"user_id": user, "name": m.name, "dedicated": m.dedicated, "appointed_on": m.appointed_on.map(|d| d.to_string())})
 }
 
+/// The quiz as the column keeps it: `[{"text", "choices", "correct"}]` (the domain has no
+/// serde: the store decides the shape).
+fn quiz_json(quiz: &[Question]) -> String {
+    let items: Vec<serde_json::Value> =
+        quiz.iter().map(|q| json!({"text": q.text, "choices": q.choices, "correct": q.correct})).collect();
+    serde_json::Value::from(items).to_string()
+}
+
+fn quiz_from_json(text: &str) -> Result<Vec<Question>> {
+    let bad = || Error::Corrupt(format!("training quiz: {text:?}"));
+    let items: Vec<serde_json::Value> = serde_json::from_str(text).map_err(|_| bad())?;
+    items
+        .iter()
+        .map(|q| {
+            let choices = q["choices"].as_array().ok_or_else(bad)?;
+            Ok(Question {
+                text: q["text"].as_str().ok_or_else(bad)?.to_owned(),
+                choices: choices
+                    .iter()
+                    .map(|c| c.as_str().map(str::to_owned).ok_or_else(bad))
+                    .collect::<Result<_>>()?,
+                correct: usize::try_from(q["correct"].as_u64().ok_or_else(bad)?).map_err(|_| bad())?,
+            })
+        })
+        .collect()
+}
+
 fn date(r: &Row, name: &str) -> Result<Option<Date>> {
     r.opt_text(name)?
         .map(|s| s.parse().map_err(|_| Error::Corrupt(format!("column {name}: {s:?} is not a date"))))
@@ -310,8 +337,7 @@ fn date(r: &Row, name: &str) -> Result<Option<Date>> {
 }
 
 fn session_from_row(r: &Row) -> Result<TrainingSession> {
-    let quiz: Vec<Question> =
-        serde_json::from_str(&r.text("quiz")?).map_err(|e| Error::Corrupt(format!("training quiz: {e}")))?;
+    let quiz = quiz_from_json(&r.text("quiz")?)?;
     let file = match r.opt_text("material_name")? {
         Some(n) => Some((n, r.opt_text("material_type")?.unwrap_or_default())),
         None => None,

@@ -75,7 +75,7 @@ pub enum Material {
 }
 
 /// One quiz question.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Question {
     /// The question.
     pub text: String,
