@@ -10,11 +10,12 @@ use mamoru_domain::readiness::inspection::{
     self, BackupLine, DecidedFinding, DetectionFacts, InspectionFacts, OpenFinding, PointView, VulnFacts,
 };
 use mamoru_domain::readiness::rules::PERIOD_DAYS;
-use mamoru_domain::readiness::{FiscalYear, Item, Sheet};
-use mamoru_domain::{AlertLevel, AlertStatus, AssetCategory, Facility, FacilityId, FindingStatus, Party, PartyKind};
-use mamoru_store::{AlertQuery, ChecklistKey, FindingQuery, SavedAnswer};
+use mamoru_domain::readiness::{FiscalYear, Item};
+use mamoru_domain::{AlertLevel, AlertStatus, AssetCategory, Facility, FacilityId, FindingStatus, PartyId, PartyKind};
+use mamoru_store::{AlertQuery, FindingQuery};
 
-use super::{ChecklistView, edition_for};
+use super::ChecklistView;
+use super::vendor::VendorStatus;
 use crate::error::Result;
 use crate::{App, Principal};
 
@@ -28,28 +29,13 @@ pub struct InspectionPack {
     pub checklist: ChecklistView,
     /// The items of the vendors' sheet (事業者確認用) in this edition.
     pub vendor_items: Vec<&'static Item>,
-    /// Each vendor of the facility with the answers it gave on its sheet (none yet: empty).
-    pub vendor_sheets: Vec<VendorSheet>,
+    /// Each vendor of the facility (named in its register or chain, or that answered for it)
+    /// with its answers, links and MDS/SDS disclosure sheets.
+    pub vendor_sheets: Vec<VendorStatus>,
     /// The four points, in order.
     pub points: Vec<PointView>,
     /// When the records were read.
     pub generated_at: Timestamp,
-}
-
-/// One vendor's sheet.
-#[derive(Debug, Clone)]
-pub struct VendorSheet {
-    /// The vendor.
-    pub vendor: Party,
-    /// Its answers, by item id.
-    pub answers: Vec<SavedAnswer>,
-}
-
-impl VendorSheet {
-    /// The vendor's answer to `item`, if it gave one.
-    pub fn answer(&self, item: &str) -> Option<&SavedAnswer> {
-        self.answers.iter().find(|a| a.item_id == item)
-    }
 }
 
 impl InspectionPack {
@@ -71,18 +57,14 @@ impl App {
         let checklist = self.checklist_view(p, facility, fiscal_year).await?;
         let as_of = tokyo_day(now).min(fiscal_year.end());
         let facts = self.inspection_facts(p, facility, as_of, now).await?;
-        let edition = edition_for(fiscal_year)?;
-        let vendor_items: Vec<&'static Item> = edition.items_on(Sheet::Vendor).collect();
-        let mut vendor_sheets = Vec::new();
-        for vendor in self.facility_vendors(p, facility, &facts.register_vendors).await? {
-            let key = ChecklistKey { facility, fiscal_year, edition: edition.id(), vendor: Some(vendor.id) };
-            let answers = self.store.checklist_answers(p.org, &key).await?;
-            vendor_sheets.push(VendorSheet { vendor, answers });
-        }
+        let vendors = self.vendor_overview(p, facility, fiscal_year).await?;
+        let ours = self.facility_vendors(p, facility, &facts.register_vendors).await?;
+        let vendor_sheets =
+            vendors.vendors.into_iter().filter(|v| !v.answers.is_empty() || ours.contains(&v.vendor.id)).collect();
         Ok(InspectionPack {
             points: inspection::evaluate(&facts, as_of),
             checklist,
-            vendor_items,
+            vendor_items: vendors.items,
             vendor_sheets,
             generated_at: now,
         })
@@ -194,7 +176,7 @@ impl App {
 
     /// The vendors whose sheets belong in the facility's pack: vendor parties named in its
     /// register or with a contact in its chain.
-    async fn facility_vendors(&self, p: &Principal, facility: FacilityId, named: &[String]) -> Result<Vec<Party>> {
+    async fn facility_vendors(&self, p: &Principal, facility: FacilityId, named: &[String]) -> Result<Vec<PartyId>> {
         let chain = self.store.contact_chain(p.org, Some(facility)).await?;
         let in_chain: Vec<_> = chain.iter().filter_map(|e| e.party.as_ref().map(|x| x.id)).collect();
         Ok(self
@@ -204,6 +186,7 @@ impl App {
             .into_iter()
             .filter(|x| x.draft.kind == PartyKind::Vendor)
             .filter(|x| in_chain.contains(&x.id) || named.contains(&x.draft.name))
+            .map(|x| x.id)
             .collect())
     }
 }

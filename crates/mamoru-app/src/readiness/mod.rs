@@ -14,7 +14,7 @@ mod overview;
 pub mod training;
 pub mod vendor;
 
-pub use inspection::{InspectionPack, VendorSheet};
+pub use inspection::InspectionPack;
 pub use overview::FacilityReadiness;
 
 use jiff::civil::Date;

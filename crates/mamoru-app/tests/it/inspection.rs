@@ -1,9 +1,11 @@
 //! The inspection pack and the overview of every facility, on the demo organisation's records.
 
+use std::collections::BTreeMap;
+
 use jiff::Timestamp;
 use mamoru_app::{App, Config, Principal, today};
 use mamoru_domain::readiness::inspection::{Point, Status};
-use mamoru_domain::readiness::{FiscalYear, Sheet};
+use mamoru_domain::readiness::{AnswerInput, FiscalYear, Sheet};
 use mamoru_store::{Location, Store};
 
 #[tokio::test]
@@ -38,7 +40,27 @@ async fn the_demo_hospitals_pack_has_its_sheet_and_all_four_points_with_evidence
     assert!(defence.attach.iter().any(|a| a.contains("BCP")), "{defence:?}");
     let contacts = point(Point::Contacts);
     assert!(contacts.evidence.iter().any(|e| e.starts_with("厚生労働省: 1件")), "{contacts:?}");
-    assert!(pack.vendor_sheets.iter().any(|v| v.vendor.draft.name == "株式会社なにわメディカルシステムズ"));
+    let emr = pack.vendor_sheets.iter().find(|v| v.vendor.draft.name == "株式会社なにわメディカルシステムズ").unwrap();
+    assert!(emr.answers.is_empty(), "nothing answered yet");
+
+    // The EMR vendor answers through its link: the answers come back into the pack.
+    let week = jiff::SignedDuration::from_hours(24 * 7);
+    let link = app.create_vendor_link(&p, hospital, emr.vendor.id, fy, week).await.unwrap();
+    let token = link.path.rsplit('/').next().unwrap();
+    let answers: BTreeMap<String, AnswerInput> = pack
+        .vendor_items
+        .iter()
+        .map(|i| {
+            let input =
+                AnswerInput { answer: "はい".into(), confirmed_on: today().to_string(), ..Default::default() };
+            (i.id.clone(), input)
+        })
+        .collect();
+    app.submit_vendor_sheet(token, "山田 太郎", &answers, "test").await.unwrap();
+    let pack = app.inspection_pack(&p, hospital, fy, Timestamp::now()).await.unwrap();
+    let emr = pack.vendor_sheets.iter().find(|v| v.vendor.draft.name == "株式会社なにわメディカルシステムズ").unwrap();
+    assert_eq!(emr.answers.len(), pack.vendor_items.len());
+    assert!(emr.answers.iter().all(|a| a.answered_by == "山田 太郎（事業者）"), "{:?}", emr.answers[0]);
 
     let overview = app.readiness_overview(&p, fy, Timestamp::now()).await.unwrap();
     assert_eq!(overview.len(), facilities.len());

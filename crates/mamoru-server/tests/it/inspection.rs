@@ -39,6 +39,10 @@ async fn the_pack_reads_on_screen_and_as_pdf_and_the_overview_lists_every_facili
     // The demo's VPN appliance: known-exploited and open, so point 1 has gaps.
     assert!(html.contains("未対応: 本館VPN装置 CVE-2018-13379"), "{html}");
     assert!(html.contains("<span class=\"tag bad\">不足あり</span>"));
+    // Each vendor's sheet ends with its disclosure sheets (none filed in the demo).
+    assert!(
+        html.contains("<th scope=\"row\">医療情報セキュリティ開示書（MDS/SDS）</th><td class=\"pre\">提出なし</td>")
+    );
     let pack = &html[html.find("<article class=\"sheet\" id=\"document\">").unwrap()..];
     let pack = &pack[..pack.find("</article>").unwrap()];
     assert!(!pack.contains("<form") && !pack.contains("<input"), "an inspector's pack has no forms");

@@ -2,7 +2,8 @@
 //! an inspector reads on screen and what is filed say the same. Japanese only: it is read by a
 //! prefecture's inspector (立入検査).
 
-use mamoru_app::readiness::{InspectionPack, ItemView, VendorSheet};
+use mamoru_app::readiness::vendor::VendorStatus;
+use mamoru_app::readiness::{InspectionPack, ItemView};
 use mamoru_domain::readiness::inspection::PointView;
 use mamoru_domain::readiness::rules::Proposal;
 use mamoru_domain::readiness::{Item, Reply};
@@ -68,15 +69,29 @@ fn facility_item(i: &ItemView) -> Field {
     field(&format!("item_{}", i.item.id), &item_label(i.item), lines.join("\n"))
 }
 
-fn vendor_section(sheet: &VendorSheet, items: &[&Item]) -> Section {
-    let fields = items
+fn vendor_section(v: &VendorStatus, items: &[&Item]) -> Section {
+    let mut fields: Vec<Field> = items
         .iter()
         .map(|item| {
-            let value = sheet.answer(&item.id).map_or_else(|| "未回答".to_owned(), |s| answer_lines(s).join("\n"));
-            field(&format!("vendor_{}_{}", sheet.vendor.id, item.id), &item_label(item), value)
+            let value = v
+                .answers
+                .iter()
+                .find(|a| a.item_id == item.id)
+                .map_or_else(|| "未回答".to_owned(), |s| answer_lines(s).join("\n"));
+            field(&format!("vendor_{}_{}", v.vendor.id, item.id), &item_label(item), value)
         })
         .collect();
-    Section { heading: format!("{VENDOR_SHEET}: {}", sheet.vendor.draft.name), fields }
+    let files: Vec<String> = v
+        .attachments
+        .iter()
+        .map(|a| {
+            let added = a.added_at.to_zoned(tokyo()).date();
+            format!("{} {}（{added}、SHA-256 {}）", a.kind.to_uppercase(), a.name, a.sha256)
+        })
+        .collect();
+    let files = if files.is_empty() { "提出なし".to_owned() } else { files.join("\n") };
+    fields.push(field(&format!("vendor_{}_mds_sds", v.vendor.id), "医療情報セキュリティ開示書（MDS/SDS）", files));
+    Section { heading: format!("{VENDOR_SHEET}: {}", v.vendor.draft.name), fields }
 }
 
 fn point_section(n: usize, v: &PointView) -> Section {
