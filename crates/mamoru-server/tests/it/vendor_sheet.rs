@@ -3,7 +3,8 @@
 //! vendor items; a post without the form's secret is refused; a target date after the fiscal
 //! year comes back beside its field and saves nothing; good answers are saved, the link is then
 //! refused (410), and the facility's page shows the answers with the vendor's name; a staff
-//! member may not make links.
+//! member may not make links. MDS/SDS files are kept under their base name and downloaded as
+//! stored; a file past the limit is refused.
 
 use mamoru_app::{Principal, today};
 use mamoru_domain::Role;
@@ -106,5 +107,54 @@ async fn a_vendor_answers_through_its_link_once() {
     let (_, html) = staff.text(&page).await;
     assert!(!html.contains("action=\"/readiness/vendors/link\""));
     let res = staff.post_form(&page, "/readiness/vendors/link", &form).await;
+    assert_eq!(res.status(), 403);
+}
+
+#[tokio::test]
+async fn mds_and_sds_files_are_kept_on_the_vendor() {
+    let s = server().await;
+    let org = s.org("湊医療グループ", "湊総合病院").await;
+    s.user(org, "manager@example.jp", Role::Manager).await;
+    let cli = Principal::cli(org);
+    let vendor = s.app.create_party(&cli, "なにわメディカル", "保守業者", "").await.unwrap().to_string();
+    let facility = s.app.facilities(&cli).await.unwrap()[0].id.to_string();
+    let c = s.login("manager@example.jp").await;
+    let page = format!("/readiness/vendors?facility={facility}");
+    let csrf = c.csrf(&page).await;
+    let upload = |kind: &str, name: &str, bytes: Vec<u8>| {
+        let part =
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()).mime_str("application/pdf").unwrap();
+        let form = reqwest::multipart::Form::new()
+            .text("_csrf", csrf.clone())
+            .text("facility", facility.clone())
+            .text("fy", FiscalYear::of(today()).year().to_string())
+            .text("vendor", vendor.clone())
+            .text("kind", kind.to_owned())
+            .part("file", part);
+        c.http.post(c.url("/readiness/vendors/files")).multipart(form).send()
+    };
+    let res = upload("mds", "C:\\保守\\MDS_電子カルテ.pdf", b"%PDF-1.4 MDS".to_vec()).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.url().query().unwrap().contains("done=saved"));
+    let html = res.text().await.unwrap();
+    let sha = mamoru_store::sha256_hex(b"%PDF-1.4 MDS");
+    assert!(html.contains("MDS_電子カルテ.pdf") && !html.contains("C:\\"), "base name only: {html}");
+    assert!(html.contains(&sha));
+    let href = &html[html.find("href=\"/readiness/vendors/files/").unwrap() + 6..];
+    let href = &href[..href.find('"').unwrap()];
+    let res = c.get(href).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/octet-stream", "a download, never inline");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"%PDF-1.4 MDS");
+
+    // Too large: refused beside the file, nothing kept.
+    let big = vec![b'x'; mamoru_app::readiness::vendor::ATTACHMENT_MAX + 1];
+    let res = upload("sds", "SDS.pdf", big).await.unwrap();
+    assert_eq!(res.status(), 422);
+    assert!(!res.text().await.unwrap().contains("SDS.pdf"));
+    // Without the session's token: refused.
+    let part = reqwest::multipart::Part::bytes(b"x".to_vec()).file_name("x.pdf");
+    let form = reqwest::multipart::Form::new().text("_csrf", "wrong").text("kind", "mds").part("file", part);
+    let res = c.http.post(c.url("/readiness/vendors/files")).multipart(form).send().await.unwrap();
     assert_eq!(res.status(), 403);
 }
