@@ -25,6 +25,7 @@ pub(crate) const TRAINING_MESSAGES: &[(&str, &str, &str)] = &[
     ("training.no_manager", "安全管理責任者が記録されていません。", "No security manager recorded."),
     ("training.dedicated", "専任", "Dedicated"),
     ("training.not_dedicated", "兼任", "Not dedicated"),
+    ("training.recorded_by", "記録者", "Recorded by"),
     ("training.save_manager", "責任者を保存", "Save the manager"),
     ("training.people", "受講状況", "Who has attended"),
     ("training.overdue", "期限切れ", "Overdue"),

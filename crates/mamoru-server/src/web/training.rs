@@ -18,6 +18,7 @@ use mamoru_domain::readiness::training::{
     AttendeeInput, MATERIAL_MAX_BYTES, MaterialFile, SessionInput, Standing, quiz_text,
 };
 use mamoru_domain::{Facility, FacilityId, Invalid, Problem};
+use mamoru_store::ManagerPerson;
 use serde::Deserialize;
 
 use crate::error::WebError;
@@ -77,6 +78,30 @@ impl ShowPage {
     /// Whether the failed form is `form` and has an error on `field`.
     fn err(&self, form: &str, field: &str) -> bool {
         self.failed.form == form && self.failed.errors.has(field)
+    }
+
+    /// The recorded manager's user id, to prefill the form.
+    fn current_user(&self) -> String {
+        match self.status.manager.as_ref().map(|m| &m.person) {
+            Some(ManagerPerson::User(u)) => u.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// The recorded manager's name when not a user.
+    fn current_name(&self) -> String {
+        match self.status.manager.as_ref().map(|m| &m.person) {
+            Some(ManagerPerson::Named(n)) => n.clone(),
+            _ => String::new(),
+        }
+    }
+
+    fn current_dedicated(&self) -> &'static str {
+        if self.status.manager.as_ref().is_some_and(|m| m.dedicated) { "はい" } else { "いいえ" }
+    }
+
+    fn current_appointed(&self) -> String {
+        self.status.manager.as_ref().and_then(|m| m.appointed_on).map(|d| d.to_string()).unwrap_or_default()
     }
 
     /// The posted score of `person` on a failed session form.
