@@ -86,10 +86,23 @@ struct MessagePage {
     message: String,
 }
 
-fn message(tr: Tr, status: StatusCode, heading_key: &str, message_key: &str) -> Result<Response, WebError> {
+/// The public layout, its language switch coming back to this page (not to /login).
+fn layout(tr: Tr, token: &str) -> Layout {
+    let mut layout = Layout::public(tr, "vendor.title");
+    layout.path = format!("/vendor-sheet/{token}");
+    layout
+}
+
+fn message(
+    tr: Tr,
+    token: &str,
+    status: StatusCode,
+    heading_key: &str,
+    message_key: &str,
+) -> Result<Response, WebError> {
     let mut res = page(&MessagePage {
         tr,
-        layout: Layout::public(tr, "vendor.title"),
+        layout: layout(tr, token),
         heading: tr.t(heading_key).to_owned(),
         message: tr.t(message_key).to_owned(),
     })?;
@@ -97,11 +110,11 @@ fn message(tr: Tr, status: StatusCode, heading_key: &str, message_key: &str) -> 
     Ok(res)
 }
 
-fn refused(tr: Tr, r: Refusal) -> Result<Response, WebError> {
+fn refused(tr: Tr, token: &str, r: Refusal) -> Result<Response, WebError> {
     match r {
-        Refusal::Unknown => message(tr, StatusCode::NOT_FOUND, "vendor.refused_title", "vendor.unknown"),
-        Refusal::Expired => message(tr, StatusCode::GONE, "vendor.refused_title", "vendor.expired"),
-        Refusal::Used => message(tr, StatusCode::GONE, "vendor.refused_title", "vendor.used"),
+        Refusal::Unknown => message(tr, token, StatusCode::NOT_FOUND, "vendor.refused_title", "vendor.unknown"),
+        Refusal::Expired => message(tr, token, StatusCode::GONE, "vendor.refused_title", "vendor.expired"),
+        Refusal::Used => message(tr, token, StatusCode::GONE, "vendor.refused_title", "vendor.used"),
     }
 }
 
@@ -164,7 +177,7 @@ fn form_page(
     let failed = !problems.is_empty();
     let mut res = page(&FormPage {
         tr,
-        layout: Layout::public(tr, "vendor.title"),
+        layout: layout(tr, token),
         csrf: form_secret(token),
         action: format!("/vendor-sheet/{token}"),
         org_name: sheet.org_name,
@@ -199,7 +212,7 @@ pub(crate) async fn show(
         }
         Err(r) => {
             tracing::info!(refusal = ?r, %ip, "vendor sheet link refused");
-            refused(tr, r)
+            refused(tr, &token, r)
         }
     }
 }
@@ -234,13 +247,13 @@ pub(crate) async fn submit(
     match state.app.submit_vendor_sheet(&token, name, &answers, &origin).await {
         Ok(r) => {
             tracing::info!(request = r.id, %ip, "vendor sheet saved");
-            message(tr, StatusCode::OK, "vendor.thanks_title", "vendor.thanks")
+            message(tr, &token, StatusCode::OK, "vendor.thanks_title", "vendor.thanks")
         }
-        Err(VendorSheetError::Refused(r)) => refused(tr, r),
+        Err(VendorSheetError::Refused(r)) => refused(tr, &token, r),
         Err(VendorSheetError::Invalid(problems)) => {
             let sheet = match state.app.open_vendor_sheet(&token).await? {
                 Ok(s) => s,
-                Err(r) => return refused(tr, r),
+                Err(r) => return refused(tr, &token, r),
             };
             form_page(tr, &token, sheet, Some(&form), &problems)
         }

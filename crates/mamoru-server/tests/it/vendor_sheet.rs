@@ -55,6 +55,8 @@ async fn a_vendor_answers_through_its_link_once() {
     let items: Vec<String> = edition(year).unwrap().items_on(Sheet::Vendor).map(|i| i.id.clone()).collect();
     assert_eq!(html.matches("<fieldset class=\"card ritem\"").count(), items.len());
     let secret = hidden(&html, "_csrf").unwrap();
+    let switch = &html[html.find("href=\"/lang/en?next=").unwrap()..];
+    assert!(switch[..switch.find('>').unwrap()].contains("vendor-sheet"), "English comes back here: {switch}");
 
     let today = today().to_string();
     let late = (year.end() + jiff::ToSpan::days(1)).to_string();
