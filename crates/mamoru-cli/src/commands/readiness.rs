@@ -29,7 +29,11 @@ pub(crate) enum ReadinessCommand {
     #[command(alias = "show")]
     Report(Report),
     Answer(Answer),
+    Training(training::Training),
 }
+
+#[path = "readiness_training.rs"]
+mod training;
 
 impl ReadinessCommand {
     pub(crate) async fn run(self, data: &DataArgs) -> anyhow::Result<ExitCode> {
@@ -37,6 +41,7 @@ impl ReadinessCommand {
         let result = match self {
             ReadinessCommand::Report(c) => c.run(&app).await,
             ReadinessCommand::Answer(c) => c.run(&app).await,
+            ReadinessCommand::Training(c) => c.run(&app).await,
         };
         match result {
             Ok(()) => Ok(ExitCode::SUCCESS),
