@@ -49,7 +49,10 @@ impl Store {
     pub async fn delete_party(&self, org: OrgId, id: PartyId, actor: &Actor) -> Result<()> {
         let mut tx = self.pool.write().await?;
         let before = get_party(&mut tx, org, id).await?;
-        tx.execute("DELETE FROM parties WHERE org_id = $1 AND id = $2".into(), args![org.get(), id.get()]).await?;
+        // A vendor's checklist answers are inspection evidence: they keep the vendor.
+        tx.execute("DELETE FROM parties WHERE org_id = $1 AND id = $2".into(), args![org.get(), id.get()])
+            .await
+            .map_err(|e| e.in_use_as(|| format!("{} (it has answered the vendor checklist)", before.draft.name)))?;
         let change = party_change("party.delete", id, Some(&before.draft), None);
         append(&mut tx, Some(org), actor, change).await?;
         tx.commit().await

@@ -44,6 +44,12 @@ async fn a_link_is_used_once_and_not_after_it_expires() {
         assert!(r.used_at.is_some());
         let saved = s.checklist_answers(org, &r.key()).await.unwrap();
         assert_eq!((saved.len(), saved[0].answered_by.as_str()), (1, "山田（事業者）"));
+        // A vendor that answered is evidence: deleting it is refused by name, and nothing goes.
+        match s.delete_party(org, vendor, &actor()).await {
+            Err(mamoru_store::Error::InUse { what }) => assert!(what.contains("ベンダーA"), "{what}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(s.checklist_answers(org, &r.key()).await.unwrap().len(), 1);
 
         let past = Timestamp::now() - SignedDuration::from_secs(1);
         s.create_vendor_sheet_request(org, &new("cccc", past), &actor()).await.unwrap();
