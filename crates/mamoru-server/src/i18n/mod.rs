@@ -10,8 +10,8 @@ mod messages_backup;
 mod messages_case;
 mod messages_inspection;
 mod messages_readiness;
-mod messages_vendor;
 mod messages_training;
+mod messages_vendor;
 mod messages_vuln;
 mod problems;
 

@@ -18,7 +18,7 @@ mod readiness;
 mod register;
 mod support;
 mod tenancy;
-mod vendor_sheet;
 mod training;
+mod vendor_sheet;
 mod vulns;
 mod vulns_api;
