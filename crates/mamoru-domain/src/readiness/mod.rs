@@ -22,8 +22,10 @@ mod file;
 
 pub mod answer;
 pub mod checklist;
+pub mod cost;
 pub mod fiscal;
 pub mod inspection;
+pub mod roadmap;
 pub mod rules;
 pub mod score;
 pub mod training;
