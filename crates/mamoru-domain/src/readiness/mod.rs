@@ -17,12 +17,16 @@
 //! - [`fiscal`]: the Japanese fiscal year (April–March) in Asia/Tokyo.
 //! - [`inspection`]: the four points an on-site inspection looks at, judged from the records,
 //!   and ([`score`]) a sheet's figures for the overview of every facility.
+//! - [`bcp`]: the cyber-attack BCP's sections after MHLW's template, restore time against
+//!   target (RTO), the BCP fact; [`drills`]: tabletop drill scenarios as data.
 
 mod file;
 
 pub mod answer;
+pub mod bcp;
 pub mod checklist;
 pub mod cost;
+pub mod drills;
 pub mod fiscal;
 pub mod inspection;
 pub mod roadmap;

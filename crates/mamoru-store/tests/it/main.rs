@@ -5,6 +5,7 @@ mod alerts;
 mod assets;
 mod audit;
 mod backups;
+mod bcp;
 mod cases;
 mod contacts;
 mod findings;
