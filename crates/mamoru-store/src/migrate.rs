@@ -38,6 +38,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_readiness"),
     migration!(7, "0007_vendor_sheets"),
     migration!(8, "0008_training"),
+    migration!(10, "0010_plans"),
     migration!(9, "0009_bcp"),
 ];
 

@@ -8,9 +8,12 @@
 //! audited by the store with the answer it replaced.
 
 mod backups;
+pub mod cost;
 mod facts;
 mod inspection;
+pub mod inspections;
 mod overview;
+pub mod roadmap;
 pub mod training;
 pub mod vendor;
 

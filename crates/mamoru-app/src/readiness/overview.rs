@@ -23,12 +23,14 @@ pub struct FacilityReadiness {
     pub overdue: Vec<(String, String)>,
     /// The four points' status, in order.
     pub points: Vec<(Point, Status)>,
+    /// The recorded inspection dates (last and next), if any.
+    pub inspection: Option<mamoru_store::InspectionDates>,
 }
 
 impl App {
     /// Every facility the principal may see, for `fiscal_year`, read at `now`.
     ///
-    /// Mamoru records no inspection date yet; the page says so rather than guess one.
+    /// The inspection dates are those a manager recorded; none recorded is shown as such.
     pub async fn readiness_overview(
         &self,
         p: &Principal,
@@ -61,7 +63,8 @@ impl App {
                 .collect();
             let facts = self.inspection_facts(p, facility.id, as_of, now).await?;
             let points = inspection::evaluate(&facts, as_of).into_iter().map(|v| (v.point, v.status)).collect();
-            rows.push(FacilityReadiness { score: score::score(&states, today), overdue, points, facility });
+            let inspection = self.store.inspection_dates(p.org, facility.id).await?;
+            rows.push(FacilityReadiness { score: score::score(&states, today), overdue, points, inspection, facility });
         }
         Ok(rows)
     }

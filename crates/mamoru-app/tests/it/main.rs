@@ -10,6 +10,7 @@ mod http;
 mod incidents;
 mod inspection;
 mod mail;
+mod plans;
 mod readiness;
 mod smtp;
 mod training;

@@ -11,6 +11,7 @@ mod contacts;
 mod findings;
 mod import;
 mod migrations;
+mod plans;
 mod readiness;
 mod support;
 mod tenancy;
