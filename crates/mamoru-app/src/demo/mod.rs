@@ -11,6 +11,7 @@
 mod alerts;
 mod backups;
 mod cases;
+mod readiness;
 
 use mamoru_domain::access::{Grant, Role, Scope};
 use mamoru_domain::contact::{ContactDraft, ContactInput, PartyDraft};
@@ -270,6 +271,8 @@ impl Seeder<'_> {
         cases::seed(self.app, self.org, hospital).await?;
         // Backup jobs with weeks of recorded results, for the backup card and the annual report.
         backups::seed(self.app, self.org, hospital, clinic, self.files).await?;
+        // A BCP draft and a past tabletop drill, for the BCP and drill pages.
+        readiness::seed(self.app, self.org, hospital).await?;
         Ok(())
     }
 

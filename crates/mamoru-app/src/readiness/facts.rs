@@ -18,8 +18,9 @@ const PAGE: u32 = 1_000;
 impl App {
     /// What the evidence rules look at for `facility`, as of `as_of`.
     ///
-    /// Backups come from the facility's backup jobs; the BCP is left `None` (Mamoru keeps no
-    /// BCP yet), so its rule asks the person and says what to attach.
+    /// Backups come from the facility's backup jobs; the BCP and its last drill from the BCP
+    /// records (`None` while there are none, so its rule asks the person and says what to
+    /// attach).
     pub async fn readiness_facts(&self, p: &Principal, facility: FacilityId, as_of: Date) -> Result<Facts> {
         p.require(Action::ViewInventory, Some(facility))?;
         let org = p.org;
@@ -95,13 +96,13 @@ impl App {
             two_factor_required: self.store.org(org).await?.require_totp,
             chain,
             backups: Some(self.backup_facts(org, facility).await?),
-            bcp: None,
+            bcp: self.bcp_fact(org, facility, as_of).await?,
             security_manager: self.manager_record(org, facility).await?,
         })
     }
 
     /// Every asset of the facility, page by page.
-    async fn facility_assets(&self, p: &Principal, facility: FacilityId) -> Result<Vec<AssetListItem>> {
+    pub(super) async fn facility_assets(&self, p: &Principal, facility: FacilityId) -> Result<Vec<AssetListItem>> {
         let mut all = Vec::new();
         loop {
             let query = AssetQuery {

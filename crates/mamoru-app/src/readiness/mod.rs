@@ -8,7 +8,9 @@
 //! audited by the store with the answer it replaced.
 
 mod backups;
+pub mod bcp;
 pub mod cost;
+pub mod drills;
 mod facts;
 mod inspection;
 pub mod inspections;

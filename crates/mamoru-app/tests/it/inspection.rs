@@ -36,7 +36,7 @@ async fn the_demo_hospitals_pack_has_its_sheet_and_all_four_points_with_evidence
     let backup = point(Point::Backup);
     assert!(backup.evidence.iter().any(|e| e.starts_with("電子カルテ") && e.contains("所要")), "{backup:?}");
     let defence = point(Point::Defence);
-    assert_ne!(defence.status, Status::Met, "Mamoru keeps no BCP yet: {defence:?}");
+    assert_ne!(defence.status, Status::Met, "the demo's BCP is a draft: {defence:?}");
     assert!(defence.attach.iter().any(|a| a.contains("BCP")), "{defence:?}");
     let contacts = point(Point::Contacts);
     assert!(contacts.evidence.iter().any(|e| e.starts_with("厚生労働省: 1件")), "{contacts:?}");

@@ -4,6 +4,7 @@
 
 mod alerts;
 mod backups;
+mod bcp;
 mod detect;
 mod fetch;
 mod http;

@@ -80,10 +80,10 @@ async fn the_demo_facilities_get_answers_proposed_from_their_records() {
     // but one passed 24 days ago).
     let (v, reason) = proposed(&view, "incident.backup");
     assert_eq!(v, Verdict::Yes, "{reason}");
-    // The BCP is not in Mamoru yet: the rule asks and says what to attach.
+    // The demo's BCP is a draft (drilled 60 days ago): not adopted, so いいえ with what to attach.
     let bcp = view.items.iter().find(|i| i.item.id == "incident.bcp").unwrap();
     let asks = bcp.proposal.as_ref().unwrap();
-    assert_eq!(asks.verdict, Verdict::Unknown);
+    assert_eq!(asks.verdict, Verdict::No, "{asks:?}");
     assert!(asks.attach.as_deref().is_some_and(|a| a.contains("1年以内")), "{asks:?}");
     // Items no rule answers carry no proposal.
     assert!(view.items.iter().find(|i| i.item.id == "ops.mds_sds").unwrap().proposal.is_none());
