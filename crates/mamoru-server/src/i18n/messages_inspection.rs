@@ -23,9 +23,4 @@ pub(crate) const INSPECTION_MESSAGES: &[(&str, &str, &str)] = &[
     ("inspection.overdue", "期限切れ・未回答", "Overdue or unanswered"),
     ("inspection.point", "観点", "Point "),
     ("inspection.next_inspection", "次回の立入検査", "Next inspection"),
-    (
-        "inspection.no_inspection_date",
-        "記録なし（Mamoru は検査日をまだ記録しません）",
-        "Not recorded (Mamoru keeps no inspection dates yet)",
-    ),
 ];

@@ -9,6 +9,7 @@ mod messages_alert;
 mod messages_backup;
 mod messages_case;
 mod messages_inspection;
+mod messages_plan;
 mod messages_readiness;
 mod messages_training;
 mod messages_vendor;

@@ -14,6 +14,7 @@ mod forms;
 mod import;
 mod inspection;
 mod login;
+mod plans;
 mod readiness;
 pub(crate) mod render;
 mod statics;
@@ -122,6 +123,12 @@ pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
         .route("/readiness/inspection", get(inspection::show))
         .route("/readiness/inspection.pdf", get(inspection::pdf))
         .route("/readiness/overview", get(inspection::overview::show))
+        .route("/readiness/cost", get(plans::cost::show).post(plans::cost::save))
+        .route("/readiness/cost.pdf", get(plans::cost::pdf))
+        .route("/readiness/roadmap", get(plans::roadmap::show))
+        .route("/readiness/roadmap.pdf", get(plans::roadmap::pdf))
+        .route("/readiness/roadmap/approve", post(plans::roadmap::approve))
+        .route("/readiness/inspection-dates", get(plans::dates::show).post(plans::dates::save))
         .route("/contacts", get(contacts::list).post(contacts::create))
         .route("/contacts/chart", get(contacts::chart))
         .route("/contacts/new", get(contacts::new))

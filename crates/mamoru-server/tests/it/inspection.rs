@@ -74,7 +74,7 @@ async fn the_pack_reads_on_screen_and_as_pdf_and_the_overview_lists_every_facili
         assert!(html.contains(&format!("/readiness/inspection?facility={}&amp;fy=", f.id)));
     }
     assert_eq!(html.matches("class=\"tag ").count(), 4 * facilities.len(), "four points per facility");
-    assert!(html.contains("記録なし（Mamoru は検査日をまだ記録しません）"));
+    assert!(html.contains("立入検査の日付は記録されていません。"));
 
     assert_eq!(c.get("/readiness/inspection?fy=abc").await.status(), 400);
     assert_eq!(c.get("/readiness/overview?fy=1999").await.status(), 400);

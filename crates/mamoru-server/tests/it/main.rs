@@ -14,6 +14,7 @@ mod cases_web;
 mod import;
 mod inspection;
 mod login;
+mod plans;
 mod readiness;
 mod register;
 mod support;

@@ -51,7 +51,7 @@ pub(crate) fn fiscal_year(s: &str) -> Result<FiscalYear, WebError> {
 
 /// The Japanese fonts, found once per process (scanning the font folders takes a moment); a
 /// failure is kept too, so each request reports it the same way.
-fn fonts() -> &'static Result<Fonts, String> {
+pub(crate) fn fonts() -> &'static Result<Fonts, String> {
     static FONTS: OnceLock<Result<Fonts, String>> = OnceLock::new();
     FONTS.get_or_init(|| Fonts::discover().map_err(|e| e.to_string()))
 }
@@ -98,7 +98,10 @@ async fn pack_document(
     let fy = fiscal_year(&q.fy)?;
     let pack = state.app.inspection_pack(&v.p, facility.id, fy, Timestamp::now()).await?;
     let statuses = pack.points.iter().map(|p| p.status).collect();
-    Ok((facilities, facility, fy, doc::document(&pack), statuses))
+    let mut doc = doc::document(&pack);
+    let dates = state.app.inspection_dates(&v.p, facility.id).await?;
+    crate::web::plans::dates::add_to_summary(&mut doc, dates.as_ref());
+    Ok((facilities, facility, fy, doc, statuses))
 }
 
 /// `GET /readiness/inspection`.

@@ -1,7 +1,8 @@
 //! `/readiness/overview?fy=2025`: every facility the user may see on one line — the
 //! checklist's score (はい over the items required this year), proposals nobody confirmed, the
 //! overdue items (unanswered, or いいえ past the 目標日), where the four inspection points
-//! stand, and the next inspection date (Mamoru records none yet: the column says so).
+//! stand, and the next inspection date with the last one (recorded on
+//! `/readiness/inspection-dates`).
 
 use askama::Template;
 use axum::extract::{Query, State};
