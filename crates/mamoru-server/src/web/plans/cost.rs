@@ -65,8 +65,8 @@ pub(crate) fn document(plan: &CostPlan) -> Document {
     let e = &plan.estimate;
     let (damage, measures) = (e.damage_total(), e.measures_total());
     let mut conclusion = vec![
-        field("damage-total", "被害1回あたりの損失（試算）", format!("{}円", yen(damage))),
-        field("measures-total", "対策費（年額）", format!("{}円", yen(measures))),
+        field("conclusion-damage", "被害1回あたりの損失（試算）", format!("{}円", yen(damage))),
+        field("conclusion-measures", "対策費（年額）", format!("{}円", yen(measures))),
     ];
     if let Some(y) = e.years_covered() {
         conclusion.push(field("years", "被害1回で賄える対策費", format!("{y}年分")));
