@@ -207,7 +207,7 @@ impl App {
                 c.push(Invalid::new("section", Problem::Unknown(format!("section {code}"))));
                 continue;
             };
-            if let Some(t) = c.check_opt(section.code(), optional_text(text, 20_000)) {
+            if let Some(t) = c.check_opt("section", optional_text(text, 20_000)) {
                 input.sections.insert(section.code().to_owned(), t);
             }
         }

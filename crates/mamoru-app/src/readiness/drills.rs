@@ -110,7 +110,7 @@ impl App {
         p.require(action, Some(drill.facility))?;
         let mut c = Checker::default();
         let at = c.check_opt("at", optional_text(at, 40)).unwrap_or_default();
-        let body = c.check("body", required_text(body, 4_000));
+        let body = c.check("entry_body", required_text(body, 4_000));
         let body = c.finish(|| body).map_err(Error::Invalid)?;
         Ok(self.store.add_drill_entry(p.org, id, finding, &at, &body, &p.actor()).await?)
     }
@@ -120,8 +120,8 @@ impl App {
         let (drill, _, _) = self.store.drill(p.org, id).await?;
         p.require(Action::AnswerChecklist, Some(drill.facility))?;
         let mut c = Checker::default();
-        let title = c.check("title", required_text(&form.title, 500));
-        let owner = c.check("owner", required_text(&form.owner, 200));
+        let title = c.check("task_title", required_text(&form.title, 500));
+        let owner = c.check("task_owner", required_text(&form.owner, 200));
         let due = c.check_opt("due", parse_date(&form.due));
         if due.is_none() && !c.has("due") {
             c.push(Invalid::new("due", Problem::Required));

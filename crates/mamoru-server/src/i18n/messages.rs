@@ -464,6 +464,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static 
         .chain(super::messages_vendor::VENDOR_MESSAGES)
         .chain(super::messages_training::TRAINING_MESSAGES)
         .chain(super::messages_inspection::INSPECTION_MESSAGES)
+        .chain(super::messages_bcp::BCP_MESSAGES)
         .chain(super::messages_plan::PLAN_MESSAGES)
 }
 

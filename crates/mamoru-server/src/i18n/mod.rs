@@ -7,6 +7,7 @@
 mod messages;
 mod messages_alert;
 mod messages_backup;
+mod messages_bcp;
 mod messages_case;
 mod messages_inspection;
 mod messages_plan;

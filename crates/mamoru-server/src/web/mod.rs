@@ -5,10 +5,12 @@ pub(crate) mod alerts;
 mod assets;
 mod audit;
 pub(crate) mod backups;
+mod bcp;
 mod cases;
 mod contacts;
 pub(crate) mod context;
 mod dashboard;
+mod drills;
 mod facilities;
 mod forms;
 mod import;
@@ -120,6 +122,14 @@ pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
             post(training::session).layer(DefaultBodyLimit::max(training::BODY_LIMIT)),
         )
         .route("/readiness/training/{facility}/material/{session}", get(training::material))
+        .route("/readiness/bcp", get(bcp::show).post(bcp::save))
+        .route("/readiness/bcp/system", post(bcp::system))
+        .route("/readiness/bcp.pdf", get(bcp::pdf))
+        .route("/readiness/drills", get(drills::list).post(drills::start))
+        .route("/readiness/drills/{id}", get(drills::show))
+        .route("/readiness/drills/{id}/entry", post(drills::entry))
+        .route("/readiness/drills/{id}/task", post(drills::task))
+        .route("/readiness/drills/{id}/task/{task}", post(drills::task_done))
         .route("/readiness/inspection", get(inspection::show))
         .route("/readiness/inspection.pdf", get(inspection::pdf))
         .route("/readiness/overview", get(inspection::overview::show))

@@ -9,6 +9,7 @@ mod alerts;
 mod alerts_api;
 mod api;
 mod backups;
+mod bcp;
 mod cases_api;
 mod cases_web;
 mod import;
