@@ -30,8 +30,11 @@ pub(crate) enum ReadinessCommand {
     Report(Report),
     Answer(Answer),
     Training(training::Training),
+    Roadmap(roadmap::Roadmap),
 }
 
+#[path = "readiness_roadmap.rs"]
+mod roadmap;
 #[path = "readiness_training.rs"]
 mod training;
 
@@ -42,6 +45,7 @@ impl ReadinessCommand {
             ReadinessCommand::Report(c) => c.run(&app).await,
             ReadinessCommand::Answer(c) => c.run(&app).await,
             ReadinessCommand::Training(c) => c.run(&app).await,
+            ReadinessCommand::Roadmap(c) => c.run(&app).await,
         };
         match result {
             Ok(()) => Ok(ExitCode::SUCCESS),

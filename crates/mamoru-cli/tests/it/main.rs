@@ -13,6 +13,7 @@ mod ingest;
 mod inventory;
 mod live;
 mod readiness;
+mod readiness_roadmap;
 mod readiness_training;
 mod support;
 mod tidy;
