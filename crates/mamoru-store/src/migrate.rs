@@ -38,8 +38,8 @@ const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_readiness"),
     migration!(7, "0007_vendor_sheets"),
     migration!(8, "0008_training"),
-    migration!(10, "0010_plans"),
     migration!(9, "0009_bcp"),
+    migration!(10, "0010_plans"),
 ];
 
 /// The newest schema version this binary knows.
