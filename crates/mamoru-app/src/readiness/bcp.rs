@@ -15,7 +15,7 @@ use mamoru_domain::readiness::bcp::{self, RtoCheck, Section};
 use mamoru_domain::readiness::fiscal::tokyo_day;
 use mamoru_domain::readiness::rules::Bcp;
 use mamoru_domain::values::{optional_text, parse_count, parse_date};
-use mamoru_domain::{AssetCategory, Checker, Facility, FacilityId, Invalid, OrgId, Problem};
+use mamoru_domain::{AssetCategory, AssetId, Checker, Facility, FacilityId, Invalid, OrgId, Problem};
 use mamoru_store::{BackupJobQuery, BackupResultQuery, BcpInput, BcpPlan, BcpSystem, Drill};
 
 use crate::error::{Error, Result};
@@ -157,7 +157,7 @@ impl App {
         let backups = self.backup_rows(org, facility.id).await?;
         let mut systems: Vec<SystemRow> = backups
             .iter()
-            .map(|(b, care)| {
+            .map(|(b, care, _)| {
                 let plan = row_of(&b.system);
                 let measured = b.last_restore.map(|(_, ms)| ms);
                 SystemRow {
@@ -168,9 +168,13 @@ impl App {
                 }
             })
             .collect();
-        // Servers of the register and saved rows without a backup job are systems too: with
-        // no restore test they show red.
-        let servers = ledger.iter().filter(|l| l.category == AssetCategory::Server).map(|l| l.name.clone());
+        // Servers of the register that no backup job covers, and saved rows without a job, are
+        // systems too: with no restore test they show red.
+        let covered: Vec<AssetId> = backups.iter().filter_map(|(_, _, asset)| *asset).collect();
+        let servers = assets
+            .iter()
+            .filter(|a| a.asset.draft.category == AssetCategory::Server && !covered.contains(&a.asset.id))
+            .map(|a| a.asset.draft.name.clone());
         for name in servers.chain(saved.iter().map(|s| s.system.clone())) {
             if !systems.iter().any(|s| s.plan.system == name) {
                 let plan = row_of(&name);
@@ -191,7 +195,7 @@ impl App {
             sections,
             ledger,
             systems,
-            backups: backups.into_iter().map(|(b, _)| b).collect(),
+            backups: backups.into_iter().map(|(b, _, _)| b).collect(),
             drills,
             fact,
         })
@@ -253,8 +257,8 @@ impl App {
         Ok(bcp::fact(plan.is_some(), reviewed, &drills, as_of))
     }
 
-    /// The backup table with whether each system is needed for care.
-    async fn backup_rows(&self, org: OrgId, facility: FacilityId) -> Result<Vec<(BackupRow, bool)>> {
+    /// The backup table with whether each system is needed for care and its register asset.
+    async fn backup_rows(&self, org: OrgId, facility: FacilityId) -> Result<Vec<(BackupRow, bool, Option<AssetId>)>> {
         let jobs =
             self.store.backup_jobs(org, &BackupJobQuery { facility: Some(facility), ..Default::default() }).await?;
         let mut rows = Vec::with_capacity(jobs.len());
@@ -275,7 +279,7 @@ impl App {
                 offline: job.spec.offline.as_ref().map(|(_, kind)| kind.ja()),
                 last_restore,
             };
-            rows.push((row, job.spec.needed_for_care));
+            rows.push((row, job.spec.needed_for_care, job.spec.asset));
         }
         Ok(rows)
     }
