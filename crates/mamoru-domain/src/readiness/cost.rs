@@ -196,7 +196,8 @@ pub fn parse(input: &[(String, String)]) -> Result<Vec<(String, i64)>, Vec<Inval
 pub struct Line {
     /// What it is.
     pub label: &'static str,
-    /// The formula with the figures, e.g. `60日 × 10,000,000円`.
+    /// The formula with the figures, e.g. `60日 × 10,000,000円`; empty for an amount taken as
+    /// it is from one assumption.
     pub formula: String,
     /// The amount in yen.
     pub yen: i64,
@@ -264,16 +265,8 @@ pub fn estimate(assumptions: Vec<Assumption>) -> Estimate {
             formula: format!("{}日 × {}円", yen(days), yen(per_day)),
             yen: mul(days, per_day),
         },
-        Line {
-            label: "システム復旧・再構築",
-            formula: format!("{}円", yen(v("rebuild_cost"))),
-            yen: v("rebuild_cost"),
-        },
-        Line {
-            label: "調査（フォレンジック）",
-            formula: format!("{}円", yen(v("forensic_cost"))),
-            yen: v("forensic_cost"),
-        },
+        Line { label: "システム復旧・再構築", formula: String::new(), yen: v("rebuild_cost") },
+        Line { label: "調査（フォレンジック）", formula: String::new(), yen: v("forensic_cost") },
         Line {
             label: "本人への通知",
             formula: format!("{}人 × {}円", yen(people), yen(per_person)),
@@ -290,7 +283,7 @@ pub fn estimate(assumptions: Vec<Assumption>) -> Estimate {
     let (endpoints, per_ep) = (v("endpoints"), v("monitoring_per_endpoint_month"));
     let (staff, thours) = (v("training_staff"), v("training_hours"));
     let measures = vec![
-        Line { label: "Mamoru の運用", formula: format!("{}円", yen(v("mamoru_yearly"))), yen: v("mamoru_yearly") },
+        Line { label: "Mamoru の運用", formula: String::new(), yen: v("mamoru_yearly") },
         Line {
             label: "担当者の作業",
             formula: format!("{}時間 × 12か月 × {}円", yen(hours), yen(rate)),

@@ -63,3 +63,10 @@ fn a_form_names_every_bad_field_and_empty_means_default() {
     assert_eq!(yen(1_234_567), "1,234,567");
     assert_eq!(yen(999), "999");
 }
+
+#[test]
+fn an_amount_taken_as_it_is_has_no_formula() {
+    let e = estimate(assumptions(hospital(), &[]));
+    assert_eq!(line(&e.damage, "システム復旧・再構築").formula, "");
+    assert_eq!(line(&e.damage, "システム復旧・再構築").yen, 200_000_000);
+}

@@ -53,7 +53,10 @@ fn lines(heading: &str, prefix: &str, lines: &[Line], total: i64) -> Section {
     let mut fields: Vec<_> = lines
         .iter()
         .enumerate()
-        .map(|(i, l)| field(format!("{prefix}-{i}"), l.label, format!("{}円（{}）", yen(l.yen), l.formula)))
+        .map(|(i, l)| {
+            let formula = if l.formula.is_empty() { String::new() } else { format!("（{}）", l.formula) };
+            field(format!("{prefix}-{i}"), l.label, format!("{}円{formula}", yen(l.yen)))
+        })
         .collect();
     fields.push(field(format!("{prefix}-total"), "合計", format!("{}円", yen(total))));
     Section { heading: heading.into(), fields }
