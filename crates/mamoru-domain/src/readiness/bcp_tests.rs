@@ -58,6 +58,8 @@ fn the_fact_turns_the_rule_from_asking_to_yes_or_no() {
     let f = fact(true, approved, &[old, recent, Date::constant(2026, 1, 1)], TODAY).unwrap();
     assert_eq!(f.drilled_on, Some(recent), "the latest drill held by then; a planned one does not count");
     assert_eq!(rule(Some(f)), Verdict::Yes);
+    let stale = Some(Date::constant(2024, 9, 1));
+    assert_eq!(rule(fact(true, stale, &[recent], TODAY)), Verdict::No, "reviewed more than a year ago");
 }
 
 #[test]

@@ -334,6 +334,9 @@ fn defence(f: &InspectionFacts, as_of: Date) -> PointView {
         }
         Some(Bcp { adopted_on: Some(a), drilled_on }) => {
             evidence.push(format!("BCP策定 {a}、最終訓練 {}", drilled_on.map_or("なし".into(), |x| x.to_string())));
+            if !within_period(Some(a), as_of) {
+                gaps.push(format!("BCPの見直し（承認）が1年以上前です（{a}）"));
+            }
             if !within_period(drilled_on, as_of) {
                 gaps.push("1年以内の訓練の記録がありません".to_owned());
                 attach.push(DRILL);

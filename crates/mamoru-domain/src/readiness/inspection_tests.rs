@@ -59,7 +59,7 @@ fn good() -> InspectionFacts {
             untriaged_high: 0,
             last_alert: Some(date(2026, 11, 2)),
         },
-        bcp: Some(Bcp { adopted_on: Some(date(2025, 6, 1)), drilled_on: Some(date(2026, 9, 1)) }),
+        bcp: Some(Bcp { adopted_on: Some(date(2026, 6, 1)), drilled_on: Some(date(2026, 9, 1)) }),
         chain: chain(&[None, Some(PartyKind::Vendor), Some(PartyKind::Mhlw), Some(PartyKind::Police)]),
         register_vendors: vec!["電子カルテベンダー".into()],
     }
@@ -157,6 +157,12 @@ fn defence_asks_for_documents_while_mamoru_has_no_bcp_and_flags_untriaged_alerts
     let v = point(&f, Point::Defence);
     assert_eq!(v.status, Status::Gaps);
     assert!(v.summary.contains("訓練"), "{}", v.summary);
+
+    let mut f = good();
+    f.bcp = Some(Bcp { adopted_on: Some(date(2025, 6, 1)), drilled_on: Some(date(2026, 9, 1)) });
+    let v = point(&f, Point::Defence);
+    assert_eq!(v.status, Status::Gaps, "a BCP not reviewed within the year");
+    assert!(v.summary.contains("見直し"), "{}", v.summary);
 
     let mut f = good();
     f.detection = DetectionFacts::default();

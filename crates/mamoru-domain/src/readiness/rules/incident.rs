@@ -135,6 +135,12 @@ pub(super) fn bcp_drill(f: &Facts) -> Outcome {
     };
     let drilled = bcp.drilled_on.map_or("なし".into(), |d| d.to_string());
     let evidence = vec![format!("BCP策定 {adopted}、最終訓練 {drilled}")];
+    // `adopted_on` is the last review (approval): a BCP nobody looked at for a year is stale,
+    // as a drill more than a year old is (診療録管理体制加算1: drills about yearly, with
+    // improvements as needed; wic-net 13370/168).
+    if !within_period(Some(adopted), f.as_of) {
+        return (Verdict::No, format!("BCPの見直し（承認）が1年以上前です（{adopted}）。"), evidence, Some(ASK));
+    }
     match within_period(bcp.drilled_on, f.as_of) {
         true => (
             Verdict::Yes,

@@ -188,6 +188,8 @@ fn bcp_drill() {
     f.bcp = Some(Bcp { adopted_on: Some(Date::constant(2024, 4, 1)), drilled_on: Some(Date::constant(2024, 11, 1)) });
     assert_eq!(verdict(RuleId::BcpDrill, &f), Verdict::No, "drilled more than a year ago");
     f.bcp = Some(Bcp { adopted_on: Some(Date::constant(2024, 4, 1)), drilled_on: Some(Date::constant(2025, 11, 1)) });
+    assert_eq!(verdict(RuleId::BcpDrill, &f), Verdict::No, "drilled, but last reviewed more than a year ago");
+    f.bcp = Some(Bcp { adopted_on: Some(Date::constant(2025, 4, 1)), drilled_on: Some(Date::constant(2025, 11, 1)) });
     assert_eq!(verdict(RuleId::BcpDrill, &f), Verdict::Yes);
 }
 
