@@ -2,7 +2,8 @@
 // administrator opens the checklist, goes to the demo hospital's inspection view, reads the four
 // points with the records behind them and both sheets, prints it without menus or forms,
 // downloads the PDF (its text read back with pdftotext carries every section), and sees every
-// facility on the overview.
+// facility on the overview. A second walk answers an item on the demo clinic's checklist and finds it,
+// with its date, in the clinic's pack printed by the browser.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -104,5 +105,52 @@ test("the demo hospital's inspection pack: the four points, both sheets, print a
     assert.match(await row.locator(".score").innerText(), /^\d+ \/ \d+$/);
   }
   await page.screenshot({ path: join(artifacts, "inspection-overview.png"), fullPage: true });
+  await context.close();
+});
+
+test("the demo clinic from a fresh start: an item answered on its checklist is in its printed inspection pack", async () => {
+  const context = await chrome.newContext({ locale: "ja-JP", viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${server.base}/login`);
+  await page.getByLabel("メールアドレス").fill("admin@minato.example.jp");
+  await page.getByLabel("パスワード").fill(server.password);
+  await page.getByRole("button", { name: "ログイン" }).click();
+  await page.getByRole("heading", { name: "ダッシュボード" }).waitFor();
+
+  // The clinic's checklist for the current fiscal year, as the page opens it.
+  await page.getByRole("link", { name: "チェックリスト" }).click();
+  await page.locator("#facility").selectOption({ label: "みなと内科クリニック" });
+  await page.getByRole("button", { name: "表示", exact: true }).click();
+  assert.match(await page.locator("#readiness-sheet").innerText(), /みなと内科クリニック/);
+
+  // The clinic's security manager confirmed today (Japan time).
+  const today = new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Tokyo" }).format(new Date());
+  const item = page.locator('[data-item="governance.manager"]');
+  await item.getByLabel("はい").check();
+  await item.getByLabel("確認日").fill(today);
+  await item.getByLabel("根拠・メモ").fill("院長が兼任（任命書あり）");
+  await item.getByRole("button", { name: "回答を保存" }).click();
+  await page.getByText("保存しました。").waitFor();
+  assert.match(await page.locator('[data-item="governance.manager"] .saved').innerText(), /回答\s+はい/);
+
+  // Its inspection pack carries the answer with its date, in the facility's sheet.
+  await page.locator("#inspection-link").click();
+  await page.getByRole("heading", { name: "立入検査資料", level: 1 }).waitFor();
+  const doc = page.locator("#document");
+  assert.match(await doc.locator(".doc-subtitle").innerText(), /みなと内科クリニック/);
+  const sheet = await doc.locator('section[data-heading^="医療機関確認用"]').innerText();
+  assert.ok(sheet.includes(today), `the facility sheet lacks ${today}`);
+  assert.match(sheet, /院長が兼任/);
+
+  // Printed by the browser as the user would (A4): menus gone, the answer on paper.
+  await page.emulateMedia({ media: "print" });
+  const printed = join(artifacts, "inspection-clinic-printed.pdf");
+  await page.pdf({ path: printed, format: "A4" });
+  await page.emulateMedia({ media: "screen" });
+  const paper = execFileSync("pdftotext", ["-enc", "UTF-8", printed, "-"], { encoding: "utf8" }).replace(/\s+/g, "");
+  for (const text of ["立入検査資料", "みなと内科クリニック", ...POINTS, today, "院長が兼任"]) {
+    assert.ok(paper.includes(text.replace(/\s+/g, "")), `the printed pack lacks ${text}`);
+  }
+  assert.ok(!paper.includes("回答を保存"), "no form on paper");
   await context.close();
 });
