@@ -40,6 +40,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_training"),
     migration!(9, "0009_bcp"),
     migration!(10, "0010_plans"),
+    migration!(11, "0011_bcp_diagrams"),
 ];
 
 /// The newest schema version this binary knows.

@@ -2,9 +2,9 @@
 //! tasks done/undone), audited and kept inside the organisation.
 
 use jiff::civil::Date;
-use mamoru_store::{AuditQuery, BcpInput, BcpSystem, Error};
+use mamoru_store::{AuditQuery, BcpInput, BcpSystem, Error, NewBcpDiagram};
 
-use super::support::{actor, each_backend, org_with_facility};
+use super::support::{actor, each_backend, org_with_facility, raw_execute};
 
 #[tokio::test]
 async fn the_bcp_is_versioned_approved_and_audited() {
@@ -84,6 +84,48 @@ async fn a_drill_keeps_its_timeline_findings_and_tasks() {
         assert!(matches!(s.add_drill_entry(other, d, false, "x", "y", &actor()).await, Err(Error::NotFound { .. })));
         assert!(matches!(s.set_drill_task_done(other, task, false, &actor()).await, Err(Error::NotFound { .. })));
         assert!(s.drills(other, None).await.unwrap().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_diagram_is_kept_with_its_digest_checked_and_removed_with_an_audit_entry() {
+    each_backend(|t| async move {
+        let s = &t.store;
+        let (org, f) = org_with_facility(s, "A", "病院").await;
+        let file = |name| NewBcpDiagram { name, media_type: "image/png", content: b"\x89PNG network".to_vec() };
+        let kept = s.add_bcp_diagram(org, f, file("ネットワーク構成図.png"), &actor()).await.unwrap();
+        let second = s.add_bcp_diagram(org, f, file("system.vsdx"), &actor()).await.unwrap();
+        assert!(kept.sha256.len() == 64 && kept.sha256.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')));
+        assert_eq!((kept.size, kept.sha256 == second.sha256), (12, true), "same bytes, same digest");
+        let listed = s.bcp_diagrams(org, f).await.unwrap();
+        assert_eq!(listed, vec![kept.clone(), second.clone()], "{}", t.name);
+        let (read, bytes) = s.bcp_diagram_content(org, kept.id).await.unwrap();
+        assert_eq!((read, bytes), (kept.clone(), b"\x89PNG network".to_vec()));
+
+        let (other, g) = org_with_facility(s, "B", "診療所").await;
+        assert!(matches!(s.bcp_diagram_content(other, kept.id).await, Err(Error::NotFound { .. })));
+        assert!(matches!(s.add_bcp_diagram(other, f, file("x.pdf"), &actor()).await, Err(Error::NotFound { .. })));
+        assert!(s.bcp_diagrams(other, g).await.unwrap().is_empty());
+
+        // A file changed behind the store's back is refused by name, not handed out.
+        raw_execute(&t, "UPDATE bcp_diagrams SET content = substr(content, 2) WHERE name = 'system.vsdx'")
+            .await
+            .unwrap();
+        match s.bcp_diagram_content(org, second.id).await {
+            Err(Error::Corrupt(why)) => assert!(why.contains("system.vsdx"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+
+        let gone = s.remove_bcp_diagram(org, kept.id, &actor()).await.unwrap();
+        assert_eq!(gone.name, "ネットワーク構成図.png");
+        assert_eq!(s.bcp_diagrams(org, f).await.unwrap().len(), 1);
+        let log = s
+            .audit_entries(org, &AuditQuery { action_prefix: Some("bcp.diagram".into()), ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(log.len(), 3);
+        assert!(log.iter().any(|e| e.action == "bcp.diagram.remove" && e.summary.contains("ネットワーク構成図.png")));
     })
     .await;
 }
