@@ -16,7 +16,7 @@ use mamoru_domain::readiness::fiscal::tokyo_day;
 use mamoru_domain::readiness::rules::Bcp;
 use mamoru_domain::values::{optional_text, parse_count, parse_date};
 use mamoru_domain::{AssetCategory, AssetId, Checker, Facility, FacilityId, Invalid, OrgId, Problem};
-use mamoru_store::{BackupJobQuery, BackupResultQuery, BcpInput, BcpPlan, BcpSystem, Drill};
+use mamoru_store::{BackupJobQuery, BackupResultQuery, BcpDiagram, BcpInput, BcpPlan, BcpSystem, Drill};
 
 use crate::error::{Error, Result};
 use crate::{App, Principal, today};
@@ -79,6 +79,8 @@ pub struct BcpView {
     pub systems: Vec<SystemRow>,
     /// The backup table.
     pub backups: Vec<BackupRow>,
+    /// The network and system diagrams kept on it, oldest first.
+    pub diagrams: Vec<BcpDiagram>,
     /// The facility's drills, newest first.
     pub drills: Vec<Drill>,
     /// The fact checklist 3-③ and inspection point 3 read.
@@ -188,6 +190,7 @@ impl App {
         }
         let drills = self.store.drills(org, Some(facility.id)).await?;
         let fact = self.bcp_fact(org, facility.id, as_of).await?;
+        let diagrams = self.store.bcp_diagrams(org, facility.id).await?;
         Ok(BcpView {
             facility,
             as_of,
@@ -196,6 +199,7 @@ impl App {
             ledger,
             systems,
             backups: backups.into_iter().map(|(b, _, _)| b).collect(),
+            diagrams,
             drills,
             fact,
         })

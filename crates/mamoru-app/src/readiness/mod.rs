@@ -9,6 +9,7 @@
 
 mod backups;
 pub mod bcp;
+pub mod bcp_diagrams;
 pub mod cost;
 pub mod drills;
 mod facts;

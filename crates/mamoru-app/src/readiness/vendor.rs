@@ -169,7 +169,7 @@ fn edition_of(r: &VendorSheetRequest) -> Result<&'static Edition> {
 }
 
 /// A file name as uploaded, reduced to its base name (no folders, nothing hidden).
-fn base_name(name: &str) -> Option<String> {
+pub(crate) fn base_name(name: &str) -> Option<String> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default().trim();
     let base: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
     (!base.is_empty() && !base.starts_with('.')).then_some(base)

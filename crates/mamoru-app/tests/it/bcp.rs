@@ -5,6 +5,7 @@
 
 use jiff::ToSpan;
 use mamoru_app::readiness::bcp::{BcpForm, SystemForm};
+use mamoru_app::readiness::bcp_diagrams::{DIAGRAM_MAX, DiagramFile};
 use mamoru_app::readiness::drills::{DrillForm, TaskForm};
 use mamoru_app::{App, Config, Error, Principal, today};
 use mamoru_domain::access::{Role, Scope};
@@ -192,4 +193,55 @@ async fn managers_edit_staff_write_the_timeline_and_bad_drills_are_refused() {
     assert!(matches!(app.add_drill_entry(&staff, d, true, "", "課題").await, Err(Error::Forbidden)));
     let task = TaskForm { title: "x".into(), owner: "y".into(), due: today().to_string() };
     assert!(matches!(app.add_drill_task(&staff, d, &task).await, Err(Error::Forbidden)));
+}
+
+#[tokio::test]
+async fn diagrams_are_kept_listed_checked_on_read_and_only_the_facilitys_managers_add_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, p, f) = setup(dir.path()).await;
+    let file = |name: &str, content: &[u8]| DiagramFile {
+        file_name: name.into(),
+        media_type: "application/pdf".into(),
+        content: content.to_vec(),
+    };
+    let kept = app.attach_bcp_diagram(&p, f, file("C:\\図面\\ネットワーク構成図.pdf", b"%PDF-1.7 net")).await.unwrap();
+    assert_eq!((kept.name.as_str(), kept.size), ("ネットワーク構成図.pdf", 12), "base name only");
+    let view = app.bcp_view(&p, f).await.unwrap();
+    assert_eq!(view.diagrams, vec![kept.clone()]);
+    let (read, bytes) = app.bcp_diagram(&p, kept.id).await.unwrap();
+    assert_eq!((read.sha256, bytes), (kept.sha256.clone(), b"%PDF-1.7 net".to_vec()));
+
+    let Err(Error::Invalid(errs)) = app.attach_bcp_diagram(&p, f, file("big.png", &vec![0; DIAGRAM_MAX + 1])).await
+    else {
+        panic!("a file past the limit is refused")
+    };
+    assert!(matches!(errs[0].problem, Problem::TooLarge { .. }) && errs[0].field == "file", "{errs:?}");
+    assert!(matches!(app.attach_bcp_diagram(&p, f, file("empty.pdf", b"")).await, Err(Error::Invalid(_))));
+
+    // A manager of another facility may neither add nor remove; staff may not either.
+    app.import_register(&p, "b.csv", "施設,名称,種別\n分院,受付PC,端末PC\n".as_bytes(), None).await.unwrap();
+    let other = app.facilities(&p).await.unwrap().into_iter().find(|x| x.id != f).unwrap().id;
+    let elsewhere = with(&p, Role::Manager, Scope::Facility(other));
+    let staff = with(&p, Role::Staff, Scope::Facility(f));
+    for who in [&elsewhere, &staff] {
+        let refused = app.attach_bcp_diagram(who, f, file("x.pdf", b"x")).await;
+        assert!(matches!(refused, Err(Error::Forbidden)), "{refused:?}");
+        assert!(matches!(app.remove_bcp_diagram(who, kept.id).await, Err(Error::Forbidden)));
+    }
+    assert!(matches!(app.bcp_diagram(&elsewhere, kept.id).await, Err(Error::NotFound(_))));
+    assert_eq!(app.bcp_diagrams(&p, f).await.unwrap().len(), 1);
+
+    // Bytes changed in the database file are refused, naming the file.
+    let db = dir.path().join(mamoru_store::SQLITE_FILE);
+    let sql = format!("UPDATE bcp_diagrams SET content = X'00' WHERE id = {}", kept.id);
+    let out = std::process::Command::new("sqlite3").arg(&db).arg(&sql).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = app.bcp_diagram(&p, kept.id).await.unwrap_err().to_string();
+    assert!(err.contains("ネットワーク構成図.pdf") && err.contains("SHA-256"), "{err}");
+
+    app.remove_bcp_diagram(&p, kept.id).await.unwrap();
+    assert!(app.bcp_view(&p, f).await.unwrap().diagrams.is_empty());
+    let query = AuditQuery { action_prefix: Some("bcp.diagram".into()), ..Default::default() };
+    let log = app.store().audit_entries(p.org, &query).await.unwrap();
+    assert_eq!(log.len(), 2, "added and removed");
 }
