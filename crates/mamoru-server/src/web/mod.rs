@@ -125,6 +125,12 @@ pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
         .route("/readiness/bcp", get(bcp::show).post(bcp::save))
         .route("/readiness/bcp/system", post(bcp::system))
         .route("/readiness/bcp.pdf", get(bcp::pdf))
+        .route(
+            "/readiness/bcp/diagrams",
+            post(bcp::diagrams::upload).layer(DefaultBodyLimit::max(bcp::diagrams::BODY_LIMIT)),
+        )
+        .route("/readiness/bcp/diagrams/{id}", get(bcp::diagrams::download))
+        .route("/readiness/bcp/diagrams/{id}/remove", post(bcp::diagrams::remove))
         .route("/readiness/drills", get(drills::list).post(drills::start))
         .route("/readiness/drills/{id}", get(drills::show))
         .route("/readiness/drills/{id}/entry", post(drills::entry))

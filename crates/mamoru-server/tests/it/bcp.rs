@@ -3,7 +3,9 @@
 //! (red where it is exceeded or untested); the PDF's text carries every heading; a bad
 //! approval is refused beside its field; approving turns the checklist's 3-③ to はい; a drill
 //! started from a scenario takes a timeline entry from staff, a finding and a task from a
-//! manager; staff see no BCP form and are refused.
+//! manager; staff see no BCP form and are refused. A network diagram uploaded to section 3
+//! is listed, served only as a download, named with its SHA-256 in the PDF; too large a file
+//! is refused beside the field.
 
 use std::process::Command;
 
@@ -186,4 +188,71 @@ async fn the_bcp_page_pdf_and_a_drill_over_http() {
     assert!(!html.contains("id=\"bcp-form\""));
     let res = staff.post_form(&drill, "/readiness/bcp", &[("facility", &hospital), ("approved_by", "x")]).await;
     assert_eq!(res.status(), 403);
+}
+
+#[tokio::test]
+async fn a_diagram_is_uploaded_downloaded_printed_with_its_digest_and_removed() {
+    let s = server().await;
+    let org = demo(&s).await;
+    let facilities = s.app.facilities(&Principal::cli(org)).await.unwrap();
+    let hospital = facilities.iter().find(|f| f.draft.name == "みなと総合病院").unwrap().id.to_string();
+    let c = s.login("manager@example.jp").await;
+    let page = format!("/readiness/bcp?facility={hospital}");
+    let csrf = c.csrf(&page).await;
+    let upload = |name: &str, bytes: Vec<u8>| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()).mime_str("text/html").unwrap();
+        let form = reqwest::multipart::Form::new()
+            .text("_csrf", csrf.clone())
+            .text("facility", hospital.clone())
+            .part("file", part);
+        c.http.post(c.url("/readiness/bcp/diagrams")).multipart(form).send()
+    };
+    let bytes = b"<html><script>alert(1)</script></html>".to_vec();
+    let res = upload("C:\\図面\\院内ネットワーク.html", bytes.clone()).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.url().query().unwrap().contains("done=saved"));
+    let html = res.text().await.unwrap();
+    let sha = mamoru_store::sha256_hex(&bytes);
+    assert!(html.contains("<tr data-diagram=\"院内ネットワーク.html\">") && !html.contains("C:\\"), "{html}");
+    assert!(html.contains(&format!("{}…", &sha[..12])), "short digest in the list");
+    assert!(html.contains(&format!("SHA-256 {sha}")), "the full digest in the printable document");
+    let href = &html[html.find("href=\"/readiness/bcp/diagrams/").unwrap() + 6..];
+    let href = href[..href.find('"').unwrap()].to_owned();
+    let res = c.get(&href).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/octet-stream", "a download, never inline");
+    let disposition = res.headers()["content-disposition"].to_str().unwrap().to_owned();
+    assert!(disposition.starts_with("attachment") && disposition.contains("UTF-8''"), "{disposition}");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), bytes.as_slice());
+
+    // The PDF names the file with its digest.
+    let res = c.get(&format!("/readiness/bcp.pdf?facility={hospital}")).await;
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("bcp.pdf");
+    std::fs::write(&pdf, res.bytes().await.unwrap()).unwrap();
+    let out = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils)");
+    // Long unbroken strings are typeset with zero-width break points; read past them.
+    let text: String = String::from_utf8(out.stdout).unwrap().split_whitespace().collect();
+    let text = text.replace('\u{200b}', "");
+    assert!(text.contains("院内ネットワーク.html") && text.contains(&sha), "{text}");
+
+    // Too large: refused beside the file, nothing kept.
+    let big = vec![b'x'; mamoru_app::readiness::bcp_diagrams::DIAGRAM_MAX + 1];
+    let res = upload("大きな図面.pdf", big).await.unwrap();
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<p class=\"ferr\" id=\"diagram-file-err\">"), "beside the field: {html}");
+    assert!(!html.contains("大きな図面.pdf"));
+
+    // Staff may download but neither upload nor remove.
+    let staff = s.login("staff@example.jp").await;
+    let (_, html) = staff.text(&page).await;
+    assert!(html.contains("院内ネットワーク.html") && !html.contains("id=\"diagram-form\""));
+    assert_eq!(staff.get(&href).await.status(), 200);
+    let res = staff.post_form(&page, &format!("{href}/remove"), &[]).await;
+    assert_eq!(res.status(), 403);
+    let res = c.post_form(&page, &format!("{href}/remove"), &[]).await;
+    assert_eq!(res.status(), 200);
+    assert!(!res.text().await.unwrap().contains("院内ネットワーク.html"), "removed");
+    assert_eq!(c.get(&href).await.status(), 404);
 }

@@ -6,6 +6,7 @@
 use mamoru_app::readiness::bcp::BcpView;
 use mamoru_domain::readiness::bcp::{RtoCheck, Section as Part, minutes_label};
 use mamoru_domain::readiness::drills::scenario;
+use mamoru_domain::readiness::fiscal::tokyo_day;
 use mamoru_report::{Document, Field, Section};
 
 use crate::i18n::today;
@@ -86,6 +87,15 @@ pub(crate) fn document(v: &BcpView) -> (Document, Vec<Vec<&'static str>>) {
                         value.push_str("／リモート保守あり");
                     }
                     fields.push(field(format!("ledger_{i}"), &l.name, value));
+                    classes.push("");
+                }
+            }
+            Part::Diagrams => {
+                // Names and digests, so a printed copy says which files it stands on.
+                for d in &v.diagrams {
+                    let day = tokyo_day(d.added_at);
+                    let value = format!("SHA-256 {}\n{} バイト／{day} {}", d.sha256, d.size, d.added_by);
+                    fields.push(field(format!("diagram_{}", d.id), &d.name, value));
                     classes.push("");
                 }
             }

@@ -2,8 +2,10 @@
 //! from the register, the backup jobs and the restore tests; each system's restore time
 //! against its target, red where it is exceeded or never measured), printable, with the forms
 //! managers edit it with below it (hidden in print); `/readiness/bcp.pdf` is the same
-//! [`mamoru_report::Document`] typeset as an A4 PDF.
+//! [`mamoru_report::Document`] typeset as an A4 PDF. Section 3 lists the network and system
+//! diagrams kept on it ([`diagrams`]), each with its SHA-256.
 
+pub(crate) mod diagrams;
 pub(crate) mod doc;
 
 use std::collections::BTreeMap;
@@ -99,6 +101,10 @@ impl ShowPage {
     fn approver(&self) -> String {
         let saved = self.view.plan.as_ref().and_then(|p| p.input.approved.as_ref());
         self.value("bcp", "approved_by", saved.map(|(_, w)| w.clone()).unwrap_or_default())
+    }
+
+    fn diagram_max_mb(&self) -> usize {
+        mamoru_app::readiness::bcp_diagrams::DIAGRAM_MAX / (1024 * 1024)
     }
 
     fn err(&self, form: &str, field: &str) -> bool {
