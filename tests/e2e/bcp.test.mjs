@@ -1,8 +1,9 @@
 // The BCP and a drill in the browser, on the demo: from the checklist the administrator opens
 // the demo hospital's BCP (a draft) with every section of MHLW's template, the register's
 // devices as the ledger, the backup table and, in red, the systems with no restore test;
-// edits the recovery section and approves it; prints it (no forms, no menus); downloads the
-// PDF whose text carries every heading; starts a drill from the VPN scenario, adds a finding
+// edits the recovery section and approves it; attaches a network diagram to section 3 (listed
+// with its SHA-256); prints it (no forms, no menus); downloads the PDF whose text carries every
+// heading and the diagram's name; starts a drill from the VPN scenario, adds a finding
 // and a follow-up task and marks it done; the checklist's 3-③ now proposes はい.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
@@ -93,6 +94,13 @@ test("the demo hospital's BCP: edit, approve, print, PDF; a drill from the VPN s
   assert.match(await doc.locator('section[data-heading="概要"]').innerText(), new RegExp(`第2版　${today} 承認（院長 山田 太郎）`));
   await page.screenshot({ path: join(artifacts, "bcp.png"), fullPage: false });
 
+  // A network diagram attached to section 3: listed, and named with its SHA-256 in the document.
+  const diagram = "院内ネットワーク構成図.png";
+  await page.locator("#diagram-file").setInputFiles({ name: diagram, mimeType: "image/png", buffer: Buffer.from("PNG network diagram") });
+  await page.getByRole("button", { name: "構成図を追加" }).click();
+  await page.locator(`#diagrams tr[data-diagram="${diagram}"] a[download]`).waitFor();
+  assert.match(await doc.locator('section[data-heading="3. ネットワーク構成図・システム構成図"]').innerText(), /院内ネットワーク構成図\.png[\s\S]*SHA-256 [0-9a-f]{64}/);
+
   // Printed: the document alone.
   await page.emulateMedia({ media: "print" });
   assert.equal(await page.locator("nav").isVisible(), false);
@@ -105,7 +113,7 @@ test("the demo hospital's BCP: edit, approve, print, PDF; a drill from the VPN s
   await download.saveAs(path);
   assert.match(download.suggestedFilename(), /^bcp-\d+\.pdf$/);
   const text = execFileSync("pdftotext", ["-enc", "UTF-8", path, "-"], { encoding: "utf8" }).replace(/\s+/g, "");
-  for (const h of ["サイバー攻撃を想定した事業継続計画（BCP）", ...SECTIONS, "感染端末をLANから抜く"]) {
+  for (const h of ["サイバー攻撃を想定した事業継続計画（BCP）", ...SECTIONS, "感染端末をLANから抜く", diagram]) {
     assert.ok(text.includes(h.replace(/\s+/g, "")), `the PDF lacks ${h}`);
   }
 
