@@ -11,6 +11,8 @@ use super::{Format, LogEvent};
 pub enum EvtxError {
     #[error("the record has no Event.System element")]
     NoSystem,
+    #[error("the record's JSON could not be read: {0}")]
+    Syntax(String),
 }
 
 /// Flattens one record. `System` attributes become `Name_Attribute` (`Provider_Name`,
@@ -40,28 +42,38 @@ pub fn from_evtx_json(record: Value) -> Result<LogEvent, EvtxError> {
     if !has_system {
         return Err(EvtxError::NoSystem);
     }
+    Ok(finish(out))
+}
+
+/// The last step of both decoders: padding undone, the time read.
+pub(super) fn finish(mut out: Map<String, Value>) -> LogEvent {
     trim_padding(&mut out);
     let timestamp = out.get("TimeCreated_SystemTime").and_then(Value::as_str).and_then(|s| s.parse::<Timestamp>().ok());
-    Ok(LogEvent::new(out, timestamp, Format::Evtx))
+    LogEvent::new(out, timestamp, Format::Evtx)
 }
 
 fn flatten_system(system: Map<String, Value>, out: &mut Map<String, Value>) {
     for (key, value) in system {
-        match value {
-            Value::Object(mut element) => {
-                if let Some(Value::Object(attributes)) = element.remove("#attributes") {
-                    for (name, v) in attributes {
-                        out.insert(format!("{key}_{name}"), v);
-                    }
-                }
-                if let Some(text) = element.remove("#text") {
-                    out.insert(key, text);
+        system_entry(key, value, out);
+    }
+}
+
+/// One element of `System`: its attributes as `Name_Attribute`, its text under its name.
+pub(super) fn system_entry(key: String, value: Value, out: &mut Map<String, Value>) {
+    match value {
+        Value::Object(mut element) => {
+            if let Some(Value::Object(attributes)) = element.remove("#attributes") {
+                for (name, v) in attributes {
+                    out.insert(format!("{key}_{name}"), v);
                 }
             }
-            Value::Null => {}
-            other => {
-                out.insert(key, other);
+            if let Some(text) = element.remove("#text") {
+                out.insert(key, text);
             }
+        }
+        Value::Null => {}
+        other => {
+            out.insert(key, other);
         }
     }
 }
@@ -85,29 +97,34 @@ pub(super) fn trim_padding(out: &mut Map<String, Value>) {
 fn lift(value: Value, out: &mut Map<String, Value>, depth: usize) {
     let Value::Object(map) = value else { return };
     for (key, value) in map {
-        if key == "#attributes" {
-            continue;
+        lift_entry(key, value, out, depth);
+    }
+}
+
+/// One member of EventData/UserData (or of an element nested in them) at `depth`.
+pub(super) fn lift_entry(key: String, value: Value, out: &mut Map<String, Value>, depth: usize) {
+    if key == "#attributes" {
+        return;
+    }
+    // Defender writes "Threat Name", "Process Name"; Sigma rules say ThreatName.
+    if key.contains(' ') && !value.is_object() {
+        out.entry(key.replace(' ', "")).or_insert_with(|| value.clone());
+    }
+    match value {
+        Value::Object(inner) if depth < 8 => {
+            if inner.len() == 1
+                && let Some(text) = inner.get("#text")
+            {
+                out.entry(key).or_insert_with(|| text.clone());
+            } else {
+                lift(Value::Object(inner), out, depth + 1);
+            }
         }
-        // Defender writes "Threat Name", "Process Name"; Sigma rules say ThreatName.
-        if key.contains(' ') && !value.is_object() {
-            out.entry(key.replace(' ', "")).or_insert_with(|| value.clone());
+        Value::Null => {
+            out.entry(key).or_insert(Value::String(String::new()));
         }
-        match value {
-            Value::Object(inner) if depth < 8 => {
-                if inner.len() == 1
-                    && let Some(text) = inner.get("#text")
-                {
-                    out.entry(key).or_insert_with(|| text.clone());
-                } else {
-                    lift(Value::Object(inner), out, depth + 1);
-                }
-            }
-            Value::Null => {
-                out.entry(key).or_insert(Value::String(String::new()));
-            }
-            other => {
-                out.entry(key).or_insert(other);
-            }
+        other => {
+            out.entry(key).or_insert(other);
         }
     }
 }

@@ -3,6 +3,7 @@
 //! log-source mapping are applied by [`View`] at evaluation time, never copied.
 
 mod evtx;
+mod evtx_bytes;
 mod json;
 mod syslog;
 
@@ -13,6 +14,7 @@ use rsigma_eval::{Event, EventValue, JsonEvent};
 use serde_json::{Map, Value};
 
 pub use self::evtx::{EvtxError, from_evtx_json};
+pub use self::evtx_bytes::from_evtx_json_bytes;
 pub use self::json::{JsonLineError, from_json_line};
 pub use self::syslog::{SyslogOptions, from_syslog_line};
 
