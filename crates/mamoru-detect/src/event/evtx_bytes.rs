@@ -9,7 +9,31 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use serde_json::{Map, Value};
 
 use super::LogEvent;
-use super::evtx::{EvtxError, finish, lift_entry, system_entry};
+use super::evtx::{EvtxError, finish, lift_entry};
+
+/// Visitor methods for scalars that add nothing to the event.
+macro_rules! ignore_scalars {
+    () => {
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+    };
+}
 
 /// Decodes one record rendered as JSON (`EvtxRecord::into_json_bytes`).
 pub fn from_evtx_json_bytes(bytes: &[u8]) -> Result<LogEvent, EvtxError> {
@@ -87,7 +111,7 @@ impl<'de> Visitor<'de> for Walk<'_> {
                     root: Root { out: root.out, has_system: root.has_system },
                     level: Level::Data,
                 })?,
-                (Level::System, _) => system_entry(key, map.next_value()?, root.out),
+                (Level::System, _) => map.next_value_seed(SystemValue { key, out: root.out })?,
                 (Level::Data, _) => lift_entry(key, map.next_value()?, root.out, 0),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -102,24 +126,117 @@ impl<'de> Visitor<'de> for Walk<'_> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(())
     }
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+    ignore_scalars!();
+}
+
+/// One member of `System`, as [`system_entry`](super::evtx::system_entry) treats it: an
+/// element's attributes become `Name_Attribute` and its text keeps its name, after them;
+/// null adds nothing; anything else is kept as it is.
+struct SystemValue<'a> {
+    key: String,
+    out: &'a mut Map<String, Value>,
+}
+
+impl<'de> DeserializeSeed<'de> for SystemValue<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SystemValue<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a System element")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let SystemValue { key, out } = self;
+        let mut text = None;
+        while let Some(name) = map.next_key::<String>()? {
+            match name.as_str() {
+                "#attributes" => map.next_value_seed(Attributes { element: &key, out: &mut *out })?,
+                "#text" => text = Some(map.next_value::<Value>()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if let Some(text) = text {
+            out.insert(key, text);
+        }
         Ok(())
     }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Value>()? {
+            items.push(item);
+        }
+        self.out.insert(self.key, Value::Array(items));
         Ok(())
     }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        self.out.insert(self.key, Value::from(v));
         Ok(())
     }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+        self.out.insert(self.key, Value::from(v));
         Ok(())
     }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
+        self.out.insert(self.key, Value::from(v));
+        Ok(())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
+        self.out.insert(self.key, Value::from(v));
+        Ok(())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        self.out.insert(self.key, Value::String(v.to_owned()));
+        Ok(())
+    }
+    fn visit_string<E>(self, v: String) -> Result<(), E> {
+        self.out.insert(self.key, Value::String(v));
         Ok(())
     }
     fn visit_unit<E>(self) -> Result<(), E> {
         Ok(())
     }
+}
+
+/// An element's `#attributes`, each as `Element_Name`; anything but an object adds nothing.
+struct Attributes<'a> {
+    element: &'a str,
+    out: &'a mut Map<String, Value>,
+}
+
+impl<'de> DeserializeSeed<'de> for Attributes<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Attributes<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an element's attributes")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(name) = map.next_key::<String>()? {
+            let value = map.next_value::<Value>()?;
+            self.out.insert(format!("{}_{name}", self.element), value);
+        }
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+    ignore_scalars!();
 }
 
 #[cfg(test)]
@@ -145,6 +262,9 @@ mod tests {
             r##"{"Event":{"System":{"EventID":1102,"Channel":"Security"},"UserData":{"LogFileCleared":{"#attributes":{"xmlns":"y"},"SubjectUserName":"bob","Deep":{"Inner":{"#text":"t"}}}}}}"##,
         );
         same(r##"{"Event":{"System":null,"EventData":"text"},"Other":1}"##);
+        same(
+            r##"{"Event":{"System":{"A":true,"B":-1,"C":1.5,"D":[1,"x"],"E":null,"F":{"#text":"t","#attributes":{"N":1}},"G":{"#attributes":5,"x":1},"H":{"#text":1,"#text":2}}}}"##,
+        );
     }
 
     #[test]
