@@ -100,6 +100,13 @@ pub(crate) struct View<'a> {
     renames: &'a [(String, String)],
 }
 
+impl View<'_> {
+    /// The Sigma names of the renames whose event field this event has.
+    fn renamed_present(&self) -> impl Iterator<Item = &str> {
+        self.renames.iter().filter(|(_, to)| self.inner.get_field(to).is_some()).map(|(from, _)| from.as_str())
+    }
+}
+
 impl Event for View<'_> {
     fn get_field(&self, path: &str) -> Option<EventValue<'_>> {
         if let Some((_, to)) = self.renames.iter().find(|(from, _)| from == path)
@@ -126,9 +133,20 @@ impl Event for View<'_> {
         self.inner.to_json()
     }
 
+    // Renamed fields are reachable under names the object does not have: the Sigma name
+    // of every rename whose event field is present is a key too. Without a complete key
+    // set the candidate index would probe every field it knows for each event.
     fn top_level_keys(&self) -> Option<Vec<Cow<'_, str>>> {
-        // Renamed fields are reachable under names the object does not have, so the
-        // candidate index must not be told the key set is complete.
-        if self.renames.is_empty() { self.inner.top_level_keys() } else { None }
+        let mut keys = self.inner.top_level_keys()?;
+        keys.extend(self.renamed_present().map(Cow::Borrowed));
+        Some(keys)
+    }
+
+    fn visit_top_level_keys(&self, visit: &mut dyn FnMut(&str)) -> bool {
+        if !self.inner.visit_top_level_keys(visit) {
+            return false;
+        }
+        self.renamed_present().for_each(visit);
+        true
     }
 }
