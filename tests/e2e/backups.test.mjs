@@ -5,33 +5,16 @@
 // green with the measured duration, and downloads the annual backup report as a PDF that names
 // the systems (read back with pdftotext). Also: the report prints without menus and forms.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { after, before, test } from "node:test";
-import { artifacts, bin, browser, dataDir } from "./support.mjs";
+import { artifacts, browser, dataDir, demo } from "./support.mjs";
 
 const SYSTEM = "電子カルテ（本院・E2E）";
 
 let server, chrome, admin;
-
-/** Starts `mamoru demo` on a free port; resolves to { base, password, stop }. */
-function demo(dir) {
-  const child = spawn(bin, ["demo", "--listen", "127.0.0.1:0", "--data-dir", dir], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((ok, fail) => {
-    let base;
-    const lines = createInterface({ input: child.stdout });
-    lines.on("line", (line) => {
-      const url = line.match(/^listening on (http:\/\/\S+?)\/?$/);
-      if (url) base = url[1];
-      const pw = line.match(/^\s*Password:\s+(\S+)/);
-      if (pw && base) ok({ base, password: pw[1], stop: () => child.kill() });
-    });
-    child.on("exit", (code) => fail(new Error(`mamoru demo exited with ${code}`)));
-  });
-}
 
 /** Real folders to back up (a Japanese name, an empty file) and the repository's password file. */
 function fixture() {

@@ -5,32 +5,14 @@
 // finds it in the PPC report, whose PDF downloads. Also: awareness before occurrence is refused
 // next to the field, and the document page prints without menus and forms.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { after, before, test } from "node:test";
-import { artifacts, bin, browser, dataDir } from "./support.mjs";
+import { artifacts, browser, dataDir, demo } from "./support.mjs";
 
 const OVERVIEW = "2026年11月、VPN装置の脆弱性を悪用した不正アクセスによりランサムウェアに感染し、電子カルテが停止した。";
 
 let server, chrome, admin;
-
-/** Starts `mamoru demo` on a free port; resolves to { base, password, stop }. */
-function demo(dir) {
-  const child = spawn(bin, ["demo", "--listen", "127.0.0.1:0", "--data-dir", dir], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((ok, fail) => {
-    let base;
-    const lines = createInterface({ input: child.stdout });
-    lines.on("line", (line) => {
-      const url = line.match(/^listening on (http:\/\/\S+?)\/?$/);
-      if (url) base = url[1];
-      const pw = line.match(/^\s*Password:\s+(\S+)/);
-      if (pw && base) ok({ base, password: pw[1], stop: () => child.kill() });
-    });
-    child.on("exit", (code) => fail(new Error(`mamoru demo exited with ${code}`)));
-  });
-}
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });

@@ -45,6 +45,22 @@ export function serve(dir) {
   });
 }
 
+/** Starts `mamoru demo` on a free port; resolves to { base, password, stop }. */
+export function demo(dir) {
+  const child = spawn(bin, ["demo", "--listen", "127.0.0.1:0", "--data-dir", dir], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((ok, fail) => {
+    let base;
+    const lines = createInterface({ input: child.stdout });
+    lines.on("line", (line) => {
+      const url = line.match(/^listening on (http:\/\/\S+?)\/?$/);
+      if (url) base = url[1];
+      const pw = line.match(/^\s*Password:\s+(\S+)/);
+      if (pw && base) ok({ base, password: pw[1], stop: () => child.kill() });
+    });
+    child.on("exit", (code) => fail(new Error(`mamoru demo exited with ${code}`)));
+  });
+}
+
 /** The RFC 6238 code (SHA-1, 6 digits, 30 s) of a base32 secret, as an authenticator app shows it. */
 export function totp(secret, now = Date.now()) {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

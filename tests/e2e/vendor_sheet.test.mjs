@@ -4,31 +4,13 @@
 // and sends the answers; the hospital's vendor page then shows them with the vendor's name and
 // the time; opening the link again is refused.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { after, before, test } from "node:test";
-import { artifacts, bin, browser, dataDir } from "./support.mjs";
+import { artifacts, browser, dataDir, demo } from "./support.mjs";
 
 let server, chrome;
 const VENDOR = "株式会社なにわメディカルシステムズ";
-
-/** Starts `mamoru demo` on a free port; resolves to { base, password, stop }. */
-function demo(dir) {
-  const child = spawn(bin, ["demo", "--listen", "127.0.0.1:0", "--data-dir", dir], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((ok, fail) => {
-    let base;
-    const lines = createInterface({ input: child.stdout });
-    lines.on("line", (line) => {
-      const url = line.match(/^listening on (http:\/\/\S+?)\/?$/);
-      if (url) base = url[1];
-      const pw = line.match(/^\s*Password:\s+(\S+)/);
-      if (pw && base) ok({ base, password: pw[1], stop: () => child.kill() });
-    });
-    child.on("exit", (code) => fail(new Error(`mamoru demo exited with ${code}`)));
-  });
-}
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
