@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::Store;
 use crate::audit::{Actor, Change, append};
-use crate::case_evidence::sha256_hex;
+use crate::case_evidence::{check_digest, sha256_hex};
 use crate::db::{Exec, Row, args};
 use crate::error::{Error, Result};
 use crate::time::{format_ts, parse_ts};
@@ -125,13 +125,7 @@ impl Store {
             .ok_or(Error::NotFound { what: "BCP diagram" })?;
         let file = from_row(&row)?;
         let content = row.bytes("content")?;
-        let actual = sha256_hex(&content);
-        if actual != file.sha256 {
-            return Err(Error::Corrupt(format!(
-                "BCP diagram {id} ({}): SHA-256 is {actual}, recorded {}",
-                file.name, file.sha256
-            )));
-        }
+        check_digest("BCP diagram", id, &file.name, &file.sha256, &content)?;
         Ok((file, content))
     }
 

@@ -73,6 +73,22 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Refuses a stored file whose bytes no longer match the digest recorded when it was stored,
+/// naming it (`what` and `id`, then its name): evidence, MDS/SDS sheets and BCP diagrams alike.
+pub(crate) fn check_digest(
+    what: &str,
+    id: impl std::fmt::Display,
+    name: &str,
+    recorded: &str,
+    content: &[u8],
+) -> Result<()> {
+    let actual = sha256_hex(content);
+    if actual != recorded {
+        return Err(Error::Corrupt(format!("{what} {id} ({name}): SHA-256 is {actual}, recorded {recorded}")));
+    }
+    Ok(())
+}
+
 impl Store {
     /// Stores an evidence file on a case and returns its id; the digest, the first custody
     /// entry and a timeline entry are written with it.
@@ -180,13 +196,7 @@ impl Store {
             .ok_or(Error::NotFound { what: "evidence" })?;
         let evidence = evidence_from_row(&row)?;
         let content = row.bytes("content")?;
-        let actual = sha256_hex(&content);
-        if actual != evidence.sha256 {
-            return Err(Error::Corrupt(format!(
-                "evidence {} ({}): SHA-256 is {actual}, recorded {}",
-                id, evidence.name, evidence.sha256
-            )));
-        }
+        check_digest("evidence", id, &evidence.name, &evidence.sha256, &content)?;
         let mut tx = self.pool.write().await?;
         custody(&mut tx, org, id, "exported", None, actor).await?;
         tx.commit().await?;
