@@ -4,6 +4,7 @@
 mod load;
 mod locate;
 mod normalize;
+mod steer;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -149,6 +150,7 @@ impl RuleSet {
                 failures.push(origin.failure(&reason));
                 continue;
             }
+            steer::rule(&mut rule);
             let key = LogSourceKey::new(
                 rule.logsource.product.as_deref(),
                 rule.logsource.category.as_deref(),
