@@ -49,7 +49,10 @@ pub struct LogEvent {
 }
 
 impl LogEvent {
-    pub fn new(fields: Map<String, Value>, timestamp: Option<Timestamp>, format: Format) -> Self {
+    pub fn new(mut fields: Map<String, Value>, timestamp: Option<Timestamp>, format: Format) -> Self {
+        if let Some(id) = fields.get_mut("EventID") {
+            canonical_event_id(id);
+        }
         LogEvent { fields: Value::Object(fields), timestamp, format }
     }
 
@@ -90,6 +93,24 @@ impl LogEvent {
 
     pub(crate) fn view<'a>(&'a self, renames: &'a [(String, String)]) -> View<'a> {
         View { inner: JsonEvent::borrow(&self.fields), renames }
+    }
+}
+
+/// An event id written as text that reads as a whole number ("4688", "04688", "4688.0")
+/// becomes that number. Rules compare `EventID` as text (see `rules::steer`), which then
+/// agrees with Sigma's numeric comparison of `EventID: 4688` on every event.
+fn canonical_event_id(value: &mut Value) {
+    match value {
+        Value::String(s) => {
+            if let Ok(n) = s.parse::<f64>()
+                && n.fract() == 0.0
+                && (0.0..=u32::MAX as f64).contains(&n)
+            {
+                *value = Value::from(n as u64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(canonical_event_id),
+        _ => {}
     }
 }
 

