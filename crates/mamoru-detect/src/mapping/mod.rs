@@ -62,11 +62,11 @@ pub(crate) struct Alternative {
 }
 
 impl Alternative {
-    fn admits(&self, event: &LogEvent) -> bool {
+    fn admits<'m>(&'m self, event: &mut Lookups<'m, '_>) -> bool {
         self.conditions.iter().all(|(field, wanted)| match (wanted, event.text(field)) {
             (_, None) => false,
             (Wanted::Present, Some(_)) => true,
-            (Wanted::AnyOf(values), Some(v)) => values.iter().any(|w| w.eq_ignore_ascii_case(&v)),
+            (Wanted::AnyOf(values), Some(v)) => values.iter().any(|w| w.eq_ignore_ascii_case(v)),
         })
     }
 
@@ -160,17 +160,18 @@ impl Mapping {
     /// The (source, alternative) pairs an event belongs to, at most one alternative per source.
     pub(crate) fn routes(&self, event: &LogEvent, out: &mut Vec<(usize, usize)>) {
         out.clear();
-        let channel = event.text("Channel");
-        let by_channel = channel
-            .as_deref()
+        let by_channel = event
+            .text("Channel")
             .and_then(|c| self.by_channel.get(&c.to_ascii_lowercase()))
             .map(Vec::as_slice)
             .unwrap_or(&[]);
+        // A Sysmon event meets some thirty alternatives, each asking for its channel and id.
+        let mut lookups = Lookups::new(event);
         for &(s, a) in by_channel.iter().chain(&self.without_channel) {
             if out.iter().any(|(seen, _)| *seen == s) {
                 continue;
             }
-            if self.sources[s].alternatives[a].admits(event) {
+            if self.sources[s].alternatives[a].admits(&mut lookups) {
                 out.push((s, a));
             }
         }
@@ -187,6 +188,45 @@ impl Mapping {
     pub fn is_empty(&self) -> bool {
         self.sources.is_empty()
     }
+}
+
+/// An event's values of the fields the conditions name, each looked up (and a number
+/// written out) once per event rather than once per condition.
+struct Lookups<'m, 'e> {
+    event: &'e LogEvent,
+    /// One bit per [`key_bit`] of the event's keys: most conditions name fields of other
+    /// formats (`program`, `log_format` on an EVTX event), and a clear bit answers "absent"
+    /// without hashing the name.
+    keys: u64,
+    seen: Vec<(&'m str, Option<std::borrow::Cow<'e, str>>)>,
+}
+
+impl<'m, 'e> Lookups<'m, 'e> {
+    fn new(event: &'e LogEvent) -> Self {
+        let keys = event.fields.as_object().map_or(u64::MAX, |m| m.keys().fold(0, |bits, k| bits | key_bit(k)));
+        Lookups { event, keys, seen: Vec::with_capacity(4) }
+    }
+
+    fn text(&mut self, field: &'m str) -> Option<&str> {
+        if self.keys & key_bit(field) == 0 {
+            return None;
+        }
+        let i = match self.seen.iter().position(|(f, _)| *f == field) {
+            Some(i) => i,
+            None => {
+                self.seen.push((field, self.event.text(field)));
+                self.seen.len() - 1
+            }
+        };
+        self.seen[i].1.as_deref()
+    }
+}
+
+/// A cheap signature of a field name: its length and its first and last bytes.
+fn key_bit(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let (first, last) = (b.first().copied().unwrap_or(0), b.last().copied().unwrap_or(0));
+    1 << ((b.len() * 7 + usize::from(first) * 3 + usize::from(last)) % 64)
 }
 
 fn alternative(when: serde_json::Map<String, Value>) -> Result<Alternative, String> {
@@ -249,6 +289,24 @@ mod tests {
             .find(|(s, _)| m.sources[*s].key.category.as_deref() == Some("process_creation"))
             .unwrap();
         assert!(m.renames(s, a).contains(&("Image".into(), "NewProcessName".into())));
+    }
+
+    #[test]
+    fn conditions_on_fields_of_every_name_see_the_fields_the_event_has() {
+        let mut m = Mapping::builtin();
+        let names = ["a", "program", "log_format", "devid", "Provider_Name", "x1", "x2", "EventID"];
+        let yaml: String = names
+            .iter()
+            .map(|n| format!("  - logsource: {{product: test, service: {n}}}\n    when: [{{{n}: \"*\"}}]\n"))
+            .collect();
+        m.extend(&format!("sources:\n{yaml}"), "fields.yml").unwrap();
+        let mut out = Vec::new();
+        for name in names {
+            let event = from_json_line(&format!(r#"{{"{name}": "v", "other": 1}}"#)).unwrap();
+            m.routes(&event, &mut out);
+            let services: Vec<&str> = out.iter().filter_map(|(s, _)| m.sources[*s].key.service.as_deref()).collect();
+            assert_eq!(services, [name.to_ascii_lowercase()], "{name}");
+        }
     }
 
     #[test]
