@@ -9,6 +9,8 @@ mod steer;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use rsigma_eval::{CorrelationConfig, CorrelationEngine, Engine};
 use rsigma_parser::{SigmaRule, Status};
 use serde::Serialize;
@@ -177,15 +179,25 @@ impl RuleSet {
         let mut by_source: Vec<Option<Group>> = (0..mapping.len()).map(|_| None).collect();
         let mut unmapped = Vec::new();
         let mut groups: Vec<_> = grouped.into_iter().collect();
-        // Largest first: building a group's automata is the peak of memory use, and the
-        // parsed rules of the groups still waiting are then the smallest.
+        // Largest first, so that the largest group (process creation: half the rules) starts
+        // at once and the small ones fill the other cores beside it.
         groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
-        for (group, members) in groups {
-            let mut engine = Engine::new();
-            for (i, e) in engine.add_rules(members.iter()) {
-                let index = rule_index(&members[i]);
+        let built: Vec<_> = groups
+            .into_par_iter()
+            .map(|(group, members)| {
+                let mut engine = Engine::new();
+                let errors: Vec<(usize, String)> = engine
+                    .add_rules(members.iter())
+                    .into_iter()
+                    .map(|(i, e)| (rule_index(&members[i]), e.to_string()))
+                    .collect();
+                (group, engine, errors)
+            })
+            .collect();
+        for (group, engine, errors) in built {
+            for (index, e) in errors {
                 loaded[index] = false;
-                failures.push(origins[index].failure(&e.to_string()));
+                failures.push(origins[index].failure(&e));
             }
             let g = Group { engine };
             match group {
