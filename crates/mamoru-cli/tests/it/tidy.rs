@@ -17,7 +17,8 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if path.is_dir() {
-            if !matches!(name.as_str(), "target" | "node_modules" | ".git" | "artifacts")
+            // `vendor` holds a published crate as its authors wrote it (with one patch).
+            if !matches!(name.as_str(), "target" | "node_modules" | ".git" | "artifacts" | "vendor")
                 && !name.starts_with("mamoru-demo")
             {
                 files(&path, out);
