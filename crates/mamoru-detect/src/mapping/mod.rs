@@ -160,13 +160,13 @@ impl Mapping {
     /// The (source, alternative) pairs an event belongs to, at most one alternative per source.
     pub(crate) fn routes(&self, event: &LogEvent, out: &mut Vec<(usize, usize)>) {
         out.clear();
-        let by_channel = event
+        // A Sysmon event meets some thirty alternatives, each asking for its channel and id.
+        let mut lookups = Lookups::new(event);
+        let by_channel = lookups
             .text("Channel")
             .and_then(|c| self.by_channel.get(&c.to_ascii_lowercase()))
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        // A Sysmon event meets some thirty alternatives, each asking for its channel and id.
-        let mut lookups = Lookups::new(event);
         for &(s, a) in by_channel.iter().chain(&self.without_channel) {
             if out.iter().any(|(seen, _)| *seen == s) {
                 continue;

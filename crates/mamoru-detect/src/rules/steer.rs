@@ -126,8 +126,9 @@ fn selector_patterns(conditions: &[ConditionExpr]) -> Vec<SelectorPattern> {
     out
 }
 
-fn hidden(name: &str) -> ConditionExpr {
-    ConditionExpr::Not(Box::new(ConditionExpr::Not(Box::new(ConditionExpr::Identifier(name.to_string())))))
+/// `not not c`: `c` to the evaluator, nothing to the candidate index.
+fn hidden(c: ConditionExpr) -> ConditionExpr {
+    ConditionExpr::Not(Box::new(ConditionExpr::Not(Box::new(c))))
 }
 
 struct Context<'a> {
@@ -173,7 +174,7 @@ fn rewrite(condition: &mut ConditionExpr, cx: &Context<'_>) {
         ConditionExpr::Identifier(name) => {
             if let Some((_, typing)) = cx.split.iter().find(|(n, _)| n == name) {
                 let strong = ConditionExpr::Identifier(name.clone());
-                *condition = ConditionExpr::And(vec![strong, hidden(typing)]);
+                *condition = ConditionExpr::And(vec![strong, hidden(ConditionExpr::Identifier(typing.clone()))]);
             }
         }
         ConditionExpr::Not(inner) => rewrite(inner, cx),
@@ -185,10 +186,7 @@ fn rewrite(condition: &mut ConditionExpr, cx: &Context<'_>) {
             if parts.iter().any(|p| !is_typing_only(p) && cx.gated(p)) {
                 // Typing conditions last: the others decide most events sooner.
                 let (typing, mut rest): (Vec<_>, Vec<_>) = std::mem::take(parts).into_iter().partition(is_typing_only);
-                rest.extend(typing.iter().map(|p| match p {
-                    ConditionExpr::Identifier(n) => hidden(n),
-                    _ => unreachable!("partitioned on identifiers"),
-                }));
+                rest.extend(typing.into_iter().map(hidden));
                 *parts = rest;
             }
         }
