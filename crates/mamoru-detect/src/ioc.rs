@@ -14,6 +14,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use ipnet::IpNet;
 use serde::Serialize;
 
+use crate::event::Fields;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum IocKind {
@@ -140,9 +142,9 @@ impl IocSet {
     }
 
     /// Every indicator in the event's string values, at most one hit per indicator.
-    pub fn scan(&self, fields: &serde_json::Value) -> Vec<IocHit> {
+    pub fn scan(&self, fields: &Fields) -> Vec<IocHit> {
         let mut hits: Vec<IocHit> = Vec::new();
-        visit_strings(fields, "", &mut |field, value| {
+        fields.visit_strings(&mut |field, value| {
             if let Some(ac) = &self.automaton {
                 for m in ac.find_overlapping_iter(value) {
                     let index = self.patterns[m.pattern().as_usize()];
@@ -235,27 +237,14 @@ fn at_boundaries(text: &str, start: usize, end: usize, kind: IocKind) -> bool {
     }
 }
 
-fn visit_strings(value: &serde_json::Value, path: &str, visit: &mut dyn FnMut(&str, &str)) {
-    match value {
-        serde_json::Value::String(s) => visit(path, s),
-        serde_json::Value::Array(items) => items.iter().for_each(|v| visit_strings(v, path, visit)),
-        serde_json::Value::Object(map) => {
-            for (k, v) in map {
-                if path.is_empty() {
-                    visit_strings(v, k, visit);
-                } else {
-                    visit_strings(v, &format!("{path}.{k}"), visit);
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn fields(v: serde_json::Value) -> Fields {
+        Fields::from(v.as_object().cloned().unwrap_or_default())
+    }
 
     fn set(text: &str) -> IocSet {
         let (found, skipped) = IocSet::parse(text);
@@ -280,30 +269,30 @@ mod tests {
     fn hashes_match_inside_sysmon_hash_lists_only_whole() {
         let s = set("D41D8CD98F00B204E9800998ECF8427E\n");
         let hit = json!({"Hashes": "SHA1=AA,MD5=D41D8CD98F00B204E9800998ECF8427E,IMPHASH=00"});
-        assert_eq!(s.scan(&hit).len(), 1);
-        assert!(s.scan(&json!({"Hashes": "MD5=D41D8CD98F00B204E9800998ECF8427E00"})).is_empty());
+        assert_eq!(s.scan(&fields(hit)).len(), 1);
+        assert!(s.scan(&fields(json!({"Hashes": "MD5=D41D8CD98F00B204E9800998ECF8427E00"}))).is_empty());
     }
 
     #[test]
     fn domains_match_subdomains_and_urls_but_not_lookalikes() {
         let s = set("evil.com\n");
-        assert_eq!(s.scan(&json!({"QueryName": "www.evil.com"}))[0].field, "QueryName");
-        assert_eq!(s.scan(&json!({"url": "https://evil.com/x"})).len(), 1);
-        assert!(s.scan(&json!({"QueryName": "notevil.com"})).is_empty());
-        assert!(s.scan(&json!({"QueryName": "evil.community"})).is_empty());
-        assert!(s.scan(&json!({"QueryName": "evil.com.example.net"})).is_empty());
-        assert_eq!(s.scan(&json!({"QueryName": "evil.com."})).len(), 1);
+        assert_eq!(s.scan(&fields(json!({"QueryName": "www.evil.com"})))[0].field, "QueryName");
+        assert_eq!(s.scan(&fields(json!({"url": "https://evil.com/x"}))).len(), 1);
+        assert!(s.scan(&fields(json!({"QueryName": "notevil.com"}))).is_empty());
+        assert!(s.scan(&fields(json!({"QueryName": "evil.community"}))).is_empty());
+        assert!(s.scan(&fields(json!({"QueryName": "evil.com.example.net"}))).is_empty());
+        assert_eq!(s.scan(&fields(json!({"QueryName": "evil.com."}))).len(), 1);
     }
 
     #[test]
     fn addresses_and_ranges() {
         let s = set("10.1.2.3\n203.0.113.0/24\n");
-        assert_eq!(s.scan(&json!({"DestinationIp": "10.1.2.3"})).len(), 1);
-        assert!(s.scan(&json!({"DestinationIp": "10.1.2.30"})).is_empty());
-        assert!(s.scan(&json!({"x": "110.1.2.3"})).is_empty());
-        assert_eq!(s.scan(&json!({"srcip": "203.0.113.77"})).len(), 1);
-        assert!(s.scan(&json!({"srcip": "203.0.114.1"})).is_empty());
+        assert_eq!(s.scan(&fields(json!({"DestinationIp": "10.1.2.3"}))).len(), 1);
+        assert!(s.scan(&fields(json!({"DestinationIp": "10.1.2.30"}))).is_empty());
+        assert!(s.scan(&fields(json!({"x": "110.1.2.3"}))).is_empty());
+        assert_eq!(s.scan(&fields(json!({"srcip": "203.0.113.77"}))).len(), 1);
+        assert!(s.scan(&fields(json!({"srcip": "203.0.114.1"}))).is_empty());
         let nested = json!({"source": {"ip": "10.1.2.3"}});
-        assert_eq!(s.scan(&nested)[0].field, "source.ip");
+        assert_eq!(s.scan(&fields(nested))[0].field, "source.ip");
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use evtx::{EvtxParser, ParserSettings};
-use mamoru_detect::event::{SyslogOptions, from_evtx_json, from_json_line, from_syslog_line};
+use mamoru_detect::event::{SyslogOptions, from_evtx_json, from_evtx_json_bytes, from_json_line, from_syslog_line};
 use mamoru_detect::hunt::{HuntOptions, hunt};
 use mamoru_detect::{LoadOptions, LogEvent, Mapping, RuleSet};
 
@@ -46,7 +46,8 @@ pub fn events(data: &[u8]) {
     }
 }
 
-/// The records of an EVTX file, chunk by chunk as `hunt` reads them.
+/// The records of an EVTX file, chunk by chunk as `hunt` reads them. Both decoders must
+/// make the same event of each record: the streaming one `hunt` uses and the tree one.
 fn evtx_records(data: &[u8], set: &RuleSet) {
     let Ok(parser) = EvtxParser::from_buffer(data.to_vec()) else { return };
     let settings = Arc::new(ParserSettings::default().num_threads(1));
@@ -54,10 +55,17 @@ fn evtx_records(data: &[u8], set: &RuleSet) {
         let Ok(mut chunk) = chunk else { continue };
         let Ok(mut chunk) = chunk.parse(settings.clone()) else { continue };
         for record in chunk.iter() {
-            if let Ok(record) = record.and_then(|r| r.into_json_value())
-                && let Ok(event) = from_evtx_json(record.data)
-            {
-                run(set, &event);
+            let Ok(bytes) = record.and_then(|r| r.into_json_bytes()) else { continue };
+            let streamed = from_evtx_json_bytes(&bytes.data);
+            let tree = serde_json::from_slice(&bytes.data).map(from_evtx_json);
+            match (streamed, tree) {
+                (Ok(a), Ok(Ok(b))) => {
+                    assert_eq!(a.fields, b.fields, "the decoders differ");
+                    assert_eq!(a.timestamp, b.timestamp);
+                    run(set, &a);
+                }
+                (Err(_), Ok(Err(_)) | Err(_)) => {}
+                (a, b) => panic!("one decoder read the record and the other did not: {a:?} / {b:?}"),
             }
         }
     }

@@ -3,9 +3,9 @@
 //! `Event.UserData` become one flat object with the names Sigma rules use.
 
 use jiff::Timestamp;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::{Format, LogEvent};
+use super::{FieldValue, Fields, Format, LogEvent};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum EvtxError {
@@ -25,17 +25,25 @@ pub fn from_evtx_json(record: Value) -> Result<LogEvent, EvtxError> {
         Some(Value::Object(event)) => event,
         _ => return Err(EvtxError::NoSystem),
     };
-    let mut out = Map::new();
+    let mut out = Fields::default();
     let mut has_system = false;
     for (key, value) in event {
         match key.as_str() {
             "System" => {
                 has_system = true;
                 if let Value::Object(system) = value {
-                    flatten_system(system, &mut out);
+                    for (key, value) in system {
+                        system_entry(&key, value, &mut out);
+                    }
                 }
             }
-            "EventData" | "UserData" => lift(value, &mut out, 0),
+            "EventData" | "UserData" => {
+                if let Value::Object(map) = value {
+                    for (key, value) in map {
+                        lift_entry(&key, value, &mut out, 0);
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -46,25 +54,22 @@ pub fn from_evtx_json(record: Value) -> Result<LogEvent, EvtxError> {
 }
 
 /// The last step of both decoders: padding undone, the time read.
-pub(super) fn finish(mut out: Map<String, Value>) -> LogEvent {
+pub(super) fn finish(mut out: Fields) -> LogEvent {
     trim_padding(&mut out);
-    let timestamp = out.get("TimeCreated_SystemTime").and_then(Value::as_str).and_then(|s| s.parse::<Timestamp>().ok());
-    LogEvent::new(out, timestamp, Format::Evtx)
-}
-
-fn flatten_system(system: Map<String, Value>, out: &mut Map<String, Value>) {
-    for (key, value) in system {
-        system_entry(key, value, out);
-    }
+    let timestamp = match out.get("TimeCreated_SystemTime") {
+        Some(FieldValue::Str(s)) => s.parse::<Timestamp>().ok(),
+        _ => None,
+    };
+    LogEvent::from_fields(out, timestamp, Format::Evtx)
 }
 
 /// One element of `System`: its attributes as `Name_Attribute`, its text under its name.
-pub(super) fn system_entry(key: String, value: Value, out: &mut Map<String, Value>) {
+fn system_entry(key: &str, value: Value, out: &mut Fields) {
     match value {
         Value::Object(mut element) => {
             if let Some(Value::Object(attributes)) = element.remove("#attributes") {
                 for (name, v) in attributes {
-                    out.insert(format!("{key}_{name}"), v);
+                    out.insert(&format!("{key}_{name}"), v);
                 }
             }
             if let Some(text) = element.remove("#text") {
@@ -72,9 +77,7 @@ pub(super) fn system_entry(key: String, value: Value, out: &mut Map<String, Valu
             }
         }
         Value::Null => {}
-        other => {
-            out.insert(key, other);
-        }
+        other => out.insert(key, other),
     }
 }
 
@@ -84,48 +87,37 @@ pub(super) fn system_entry(key: String, value: Value, out: &mut Map<String, Valu
 const PADDED: &[&str] = &["LogonProcessName"];
 
 /// Undoes Windows' padding of fixed-width names.
-pub(super) fn trim_padding(out: &mut Map<String, Value>) {
+pub(super) fn trim_padding(out: &mut Fields) {
     for name in PADDED {
-        if let Some(Value::String(s)) = out.get_mut(*name) {
-            s.truncate(s.trim_end().len());
-        }
+        out.trim_end(name);
     }
 }
 
-/// Lifts EventData/UserData leaves to the top. An element that carries only `#text`
-/// (unnamed `<Data>` lists, for instance) keeps its own name.
-fn lift(value: Value, out: &mut Map<String, Value>, depth: usize) {
-    let Value::Object(map) = value else { return };
-    for (key, value) in map {
-        lift_entry(key, value, out, depth);
-    }
-}
-
-/// One member of EventData/UserData (or of an element nested in them) at `depth`.
-pub(super) fn lift_entry(key: String, value: Value, out: &mut Map<String, Value>, depth: usize) {
+/// One member of EventData/UserData (or of an element nested in them) at `depth`, lifted
+/// to the top. An element that carries only `#text` (unnamed `<Data>` lists, for
+/// instance) keeps its own name.
+pub(super) fn lift_entry(key: &str, value: Value, out: &mut Fields, depth: usize) {
     if key == "#attributes" {
         return;
     }
     // Defender writes "Threat Name", "Process Name"; Sigma rules say ThreatName.
     if key.contains(' ') && !value.is_object() {
-        out.entry(key.replace(' ', "")).or_insert_with(|| value.clone());
+        out.insert_if_absent(&key.replace(' ', ""), value.clone());
     }
     match value {
         Value::Object(inner) if depth < 8 => {
             if inner.len() == 1
                 && let Some(text) = inner.get("#text")
             {
-                out.entry(key).or_insert_with(|| text.clone());
+                out.insert_if_absent(key, text.clone());
             } else {
-                lift(Value::Object(inner), out, depth + 1);
+                for (k, v) in inner {
+                    lift_entry(&k, v, out, depth + 1);
+                }
             }
         }
-        Value::Null => {
-            out.entry(key).or_insert(Value::String(String::new()));
-        }
-        other => {
-            out.entry(key).or_insert(other);
-        }
+        Value::Null => out.insert_str_if_absent(key, ""),
+        other => out.insert_if_absent(key, other),
     }
 }
 
@@ -147,12 +139,12 @@ mod tests {
             "EventData": {"NewProcessName": "C:\\Windows\\cmd.exe", "CommandLine": null}
         }});
         let e = from_evtx_json(record).unwrap();
-        assert_eq!(e.fields["Provider_Name"], "Microsoft-Windows-Security-Auditing");
+        assert_eq!(e.fields.to_json()["Provider_Name"], "Microsoft-Windows-Security-Auditing");
         assert_eq!(e.event_id(), Some(4688));
         assert_eq!(e.channel(), "Security");
         assert_eq!(e.computer(), "PC01");
         assert_eq!(e.record_id(), Some(42));
-        assert_eq!(e.fields["CommandLine"], "");
+        assert_eq!(e.fields.to_json()["CommandLine"], "");
         assert_eq!(e.timestamp.unwrap().to_string(), "2019-03-19T23:34:25.123456Z");
     }
 
@@ -161,15 +153,15 @@ mod tests {
         let record = json!({"Event": {"System": {"EventID": 1102, "Channel": "Security"},
             "UserData": {"LogFileCleared": {"#attributes": {"xmlns": "y"}, "SubjectUserName": "bob"}}}});
         let e = from_evtx_json(record).unwrap();
-        assert_eq!(e.fields["SubjectUserName"], "bob");
+        assert_eq!(e.fields.to_json()["SubjectUserName"], "bob");
     }
 
     #[test]
     fn names_with_spaces_are_also_given_without() {
         let record = json!({"Event": {"System": {"EventID": 1119}, "EventData": {"Threat Name": "EICAR"}}});
         let e = from_evtx_json(record).unwrap();
-        assert_eq!(e.fields["ThreatName"], "EICAR");
-        assert_eq!(e.fields["Threat Name"], "EICAR");
+        assert_eq!(e.fields.to_json()["ThreatName"], "EICAR");
+        assert_eq!(e.fields.to_json()["Threat Name"], "EICAR");
     }
 
     #[test]
@@ -177,8 +169,8 @@ mod tests {
         let record = json!({"Event": {"System": {"EventID": 4624, "Channel": "Security"},
             "EventData": {"LogonProcessName": "NtLmSsp ", "CommandLine": "net use x: pass "}}});
         let e = from_evtx_json(record).unwrap();
-        assert_eq!(e.fields["LogonProcessName"], "NtLmSsp");
-        assert!(e.fields["CommandLine"].as_str().unwrap().ends_with(' '));
+        assert_eq!(e.fields.to_json()["LogonProcessName"], "NtLmSsp");
+        assert!(e.fields.to_json()["CommandLine"].as_str().unwrap().ends_with(' '));
     }
 
     #[test]

@@ -1,15 +1,19 @@
 //! The JSON the `evtx` crate renders for a record, read straight into the flat event:
-//! `Event`, `System` and `EventData` are walked as they stream by instead of being built
-//! as a tree of maps first and taken apart afterwards (most of a record's decoding time).
-//! The result is the one [`from_evtx_json`](super::from_evtx_json) gives.
+//! `Event`, `System` and `EventData` are walked as they stream by, and names and text go
+//! from the JSON into the event's one text buffer without a `String` or a map node per
+//! field (decoding cost more than rendering before). The result is the one
+//! [`from_evtx_json`](super::from_evtx_json) gives.
 
+use std::borrow::Cow;
 use std::fmt;
 
+use serde::Deserialize;
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::LogEvent;
 use super::evtx::{EvtxError, finish, lift_entry};
+use super::{Fields, LogEvent};
 
 /// Visitor methods for scalars that add nothing to the event.
 macro_rules! ignore_scalars {
@@ -37,10 +41,13 @@ macro_rules! ignore_scalars {
 
 /// Decodes one record rendered as JSON (`EvtxRecord::into_json_bytes`).
 pub fn from_evtx_json_bytes(bytes: &[u8]) -> Result<LogEvent, EvtxError> {
-    let mut out = Map::with_capacity(32);
+    // A record's fields take about a third of its JSON: names and text without quotes,
+    // braces and the `#attributes` wrapping.
+    let mut out = Fields::with_capacity(32, bytes.len() / 2);
     let mut has_system = false;
+    let mut scratch = String::new();
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    Root { out: &mut out, has_system: &mut has_system }
+    Walk { out: &mut out, has_system: &mut has_system, scratch: &mut scratch, level: Level::Root }
         .deserialize(&mut de)
         .and_then(|()| de.end())
         .map_err(|e| EvtxError::Syntax(e.to_string()))?;
@@ -50,10 +57,27 @@ pub fn from_evtx_json_bytes(bytes: &[u8]) -> Result<LogEvent, EvtxError> {
     Ok(finish(out))
 }
 
-/// The part of a record a visitor is filling in.
-struct Root<'a> {
-    out: &'a mut Map<String, Value>,
-    has_system: &'a mut bool,
+/// An object key, borrowed from the JSON unless it had escapes.
+struct Key;
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Cow<'de, str>, D::Error> {
+        de.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a name")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
 }
 
 /// Which level of the record a map is.
@@ -66,16 +90,13 @@ enum Level {
     Data,
 }
 
+/// The part of a record a visitor is filling in.
 struct Walk<'a> {
-    root: Root<'a>,
+    out: &'a mut Fields,
+    has_system: &'a mut bool,
+    /// Where `Element_Attribute` names are put together.
+    scratch: &'a mut String,
     level: Level,
-}
-
-impl<'de> DeserializeSeed<'de> for Root<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
-        de.deserialize_any(Walk { root: self, level: Level::Root })
-    }
 }
 
 impl<'de> DeserializeSeed<'de> for Walk<'_> {
@@ -93,30 +114,34 @@ impl<'de> Visitor<'de> for Walk<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let Walk { root, level } = self;
-        while let Some(key) = map.next_key::<String>()? {
-            match (level, key.as_str()) {
-                (Level::Root, "Event") => map.next_value_seed(Walk {
-                    root: Root { out: root.out, has_system: root.has_system },
-                    level: Level::Event,
-                })?,
+        let Walk { out, has_system, scratch, level } = self;
+        while let Some(key) = map.next_key_seed(Key)? {
+            let inner = match (level, key.as_ref()) {
+                (Level::Root, "Event") => Level::Event,
                 (Level::Event, "System") => {
-                    *root.has_system = true;
-                    map.next_value_seed(Walk {
-                        root: Root { out: root.out, has_system: root.has_system },
-                        level: Level::System,
-                    })?;
+                    *has_system = true;
+                    Level::System
                 }
-                (Level::Event, "EventData" | "UserData") => map.next_value_seed(Walk {
-                    root: Root { out: root.out, has_system: root.has_system },
-                    level: Level::Data,
-                })?,
-                (Level::System, _) => map.next_value_seed(SystemValue { key, out: root.out })?,
-                (Level::Data, _) => lift_entry(key, map.next_value()?, root.out, 0),
+                (Level::Event, "EventData" | "UserData") => Level::Data,
+                (Level::System, _) => {
+                    map.next_value_seed(Put { key: &key, out: &mut *out, scratch: &mut *scratch, as_: As::System })?;
+                    continue;
+                }
+                (Level::Data, _) => {
+                    map.next_value_seed(Put { key: &key, out: &mut *out, scratch: &mut *scratch, as_: As::Data })?;
+                    continue;
+                }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
+                    continue;
                 }
-            }
+            };
+            map.next_value_seed(Walk {
+                out: &mut *out,
+                has_system: &mut *has_system,
+                scratch: &mut *scratch,
+                level: inner,
+            })?;
         }
         Ok(())
     }
@@ -129,34 +154,64 @@ impl<'de> Visitor<'de> for Walk<'_> {
     ignore_scalars!();
 }
 
-/// One member of `System`, as [`system_entry`](super::evtx::system_entry) treats it: an
-/// element's attributes become `Name_Attribute` and its text keeps its name, after them;
-/// null adds nothing; anything else is kept as it is.
-struct SystemValue<'a> {
-    key: String,
-    out: &'a mut Map<String, Value>,
+/// How a value under `key` joins the event, as [`from_evtx_json`](super::from_evtx_json)
+/// treats it.
+#[derive(Clone, Copy, PartialEq)]
+enum As {
+    /// A member of `System`: an element's attributes become `Name_Attribute` and its text
+    /// keeps its name, after them; null adds nothing; anything else is kept as it is.
+    System,
+    /// One of an element's `#attributes`: kept as it is.
+    Attribute,
+    /// A member of EventData/UserData: lifted (`lift_entry`).
+    Data,
 }
 
-impl<'de> DeserializeSeed<'de> for SystemValue<'_> {
+/// Puts one value into the event; text goes straight from the JSON into the event's buffer.
+struct Put<'k, 'a> {
+    key: &'k str,
+    out: &'a mut Fields,
+    scratch: &'a mut String,
+    as_: As,
+}
+
+impl Put<'_, '_> {
+    fn value(self, v: Value) {
+        match self.as_ {
+            As::System if v.is_null() => {}
+            As::System | As::Attribute => self.out.insert(self.key, v),
+            As::Data => lift_entry(self.key, v, self.out, 0),
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Put<'_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
         de.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for SystemValue<'_> {
+impl<'de> Visitor<'de> for Put<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a System element")
+        f.write_str("a field's value")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let SystemValue { key, out } = self;
+        if self.as_ != As::System {
+            let v = Value::deserialize(MapAccessDeserializer::new(map))?;
+            self.value(v);
+            return Ok(());
+        }
+        let Put { key, out, scratch, .. } = self;
         let mut text = None;
-        while let Some(name) = map.next_key::<String>()? {
-            match name.as_str() {
-                "#attributes" => map.next_value_seed(Attributes { element: &key, out: &mut *out })?,
+        while let Some(name) = map.next_key_seed(Key)? {
+            match name.as_ref() {
+                "#attributes" => {
+                    map.next_value_seed(Attributes { element: key, out: &mut *out, scratch: &mut *scratch })?
+                }
                 "#text" => text = Some(map.next_value::<Value>()?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -168,57 +223,62 @@ impl<'de> Visitor<'de> for SystemValue<'_> {
         }
         Ok(())
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Value>()? {
-            items.push(item);
-        }
-        self.out.insert(self.key, Value::Array(items));
-        Ok(())
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
-        self.out.insert(self.key, Value::from(v));
-        Ok(())
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
-        self.out.insert(self.key, Value::from(v));
-        Ok(())
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
-        self.out.insert(self.key, Value::from(v));
-        Ok(())
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
-        self.out.insert(self.key, Value::from(v));
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        let v = Value::deserialize(SeqAccessDeserializer::new(seq))?;
+        self.value(v);
         Ok(())
     }
     fn visit_str<E>(self, v: &str) -> Result<(), E> {
-        self.out.insert(self.key, Value::String(v.to_owned()));
+        match self.as_ {
+            As::System | As::Attribute => self.out.insert_str(self.key, v),
+            As::Data if self.key == "#attributes" => {}
+            As::Data => {
+                // As `lift_entry` does for text: "Threat Name" is also given as ThreatName.
+                if self.key.contains(' ') {
+                    self.out.insert_str_if_absent(&self.key.replace(' ', ""), v);
+                }
+                self.out.insert_str_if_absent(self.key, v);
+            }
+        }
         Ok(())
     }
-    fn visit_string<E>(self, v: String) -> Result<(), E> {
-        self.out.insert(self.key, Value::String(v));
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        self.value(Value::from(v));
+        Ok(())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+        self.value(Value::from(v));
+        Ok(())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
+        self.value(Value::from(v));
+        Ok(())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
+        self.value(Value::from(v));
         Ok(())
     }
     fn visit_unit<E>(self) -> Result<(), E> {
+        self.value(Value::Null);
         Ok(())
     }
 }
 
 /// An element's `#attributes`, each as `Element_Name`; anything but an object adds nothing.
-struct Attributes<'a> {
-    element: &'a str,
-    out: &'a mut Map<String, Value>,
+struct Attributes<'k, 'a> {
+    element: &'k str,
+    out: &'a mut Fields,
+    scratch: &'a mut String,
 }
 
-impl<'de> DeserializeSeed<'de> for Attributes<'_> {
+impl<'de> DeserializeSeed<'de> for Attributes<'_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
         de.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Attributes<'_> {
+impl<'de> Visitor<'de> for Attributes<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -226,9 +286,17 @@ impl<'de> Visitor<'de> for Attributes<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(name) = map.next_key::<String>()? {
-            let value = map.next_value::<Value>()?;
-            self.out.insert(format!("{}_{name}", self.element), value);
+        let Attributes { element, out, scratch } = self;
+        while let Some(name) = map.next_key_seed(Key)? {
+            // The buffer is lent out for the name and given back, so it is allocated once
+            // per record at most.
+            let mut joined = std::mem::take(scratch);
+            joined.clear();
+            joined.push_str(element);
+            joined.push('_');
+            joined.push_str(&name);
+            map.next_value_seed(Put { key: &joined, out: &mut *out, scratch: &mut *scratch, as_: As::Attribute })?;
+            *scratch = joined;
         }
         Ok(())
     }
@@ -249,6 +317,7 @@ mod tests {
         let a = from_evtx_json_bytes(json.as_bytes()).unwrap();
         let b = from_evtx_json(serde_json::from_str(json).unwrap()).unwrap();
         assert_eq!(serde_json::to_string(&a.fields).unwrap(), serde_json::to_string(&b.fields).unwrap());
+        assert_eq!(a.fields, b.fields);
         assert_eq!(a.timestamp, b.timestamp);
         assert_eq!(a.format, b.format);
     }

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use serde_json::{Map, Value};
 
-use super::{Format, LogEvent, from_evtx_json};
+use super::{Fields, Format, LogEvent, from_evtx_json, from_evtx_json_bytes};
 
 #[derive(Debug, thiserror::Error)]
 pub enum JsonLineError {
@@ -15,6 +15,13 @@ pub enum JsonLineError {
 }
 
 pub fn from_json_line(line: &str) -> Result<LogEvent, JsonLineError> {
+    // `evtx_dump -o jsonl` lines are the JSON the EVTX reader decodes; reading them the same
+    // way skips the tree of maps. Anything that decoder refuses takes the general path.
+    if line.contains("\"Event\"")
+        && let Ok(event) = from_evtx_json_bytes(line.as_bytes())
+    {
+        return Ok(event);
+    }
     let value: Value = serde_json::from_str(line)?;
     from_json_value(value)
 }
@@ -64,12 +71,13 @@ fn from_winlogbeat(mut winlog: Map<String, Value>, doc: &Map<String, Value>) -> 
         };
         out.insert("EventID".to_string(), id);
     }
-    super::evtx::trim_padding(&mut out);
     let timestamp = doc.get("@timestamp").and_then(Value::as_str).and_then(parse_time);
     if let Some(t) = timestamp {
         out.insert("TimeCreated_SystemTime".to_string(), Value::String(t.to_string()));
     }
-    LogEvent::new(out, timestamp, Format::Evtx)
+    let mut fields = Fields::from(out);
+    super::evtx::trim_padding(&mut fields);
+    LogEvent::from_fields(fields, timestamp, Format::Evtx)
 }
 
 fn parse_time(s: &str) -> Option<Timestamp> {
@@ -89,7 +97,26 @@ mod tests {
     fn evtx_dump_lines_read_as_windows_events() {
         let e = from_json_line(r#"{"Event":{"System":{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational"},"EventData":{"Image":"a.exe"}}}"#).unwrap();
         assert_eq!(e.format, Format::Evtx);
-        assert_eq!(e.fields["Image"], "a.exe");
+        assert_eq!(e.fields.to_json()["Image"], "a.exe");
+    }
+
+    /// The fast path for EVTX lines gives what the general path gives, and leaves every
+    /// other line to it.
+    #[test]
+    fn evtx_lines_read_alike_on_both_paths() {
+        for line in [
+            r##"{"Event":{"System":{"EventID":"4688","TimeCreated":{"#attributes":{"SystemTime":"2024-01-02T03:04:05Z"}}},"EventData":{"CommandLine":"a \"b\"","Threat Name":"x"}}}"##,
+            r#"{"Event":{"System":null},"extra":[1,2]}"#,
+        ] {
+            let fast = from_json_line(line).unwrap();
+            let general = from_json_value(serde_json::from_str(line).unwrap()).unwrap();
+            assert_eq!(fast.fields, general.fields, "{line}");
+            assert_eq!((fast.timestamp, fast.format), (general.timestamp, general.format));
+        }
+        let other = from_json_line(r#"{"Event":"login","user":"bob"}"#).unwrap();
+        assert_eq!(other.format, Format::Json);
+        assert_eq!(other.fields.to_json()["Event"], "login");
+        assert!(matches!(from_json_line(r#"{"Event":{"System":{}}} x"#), Err(JsonLineError::Syntax(_))));
     }
 
     #[test]
@@ -97,7 +124,7 @@ mod tests {
         let e = from_json_line(r#"{"@timestamp":"2024-01-02T03:04:05.000Z","winlog":{"channel":"Security","event_id":"4625","computer_name":"DC1","event_data":{"TargetUserName":"admin"}}}"#).unwrap();
         assert_eq!(e.event_id(), Some(4625));
         assert_eq!(e.computer(), "DC1");
-        assert_eq!(e.fields["TargetUserName"], "admin");
+        assert_eq!(e.fields.to_json()["TargetUserName"], "admin");
         assert_eq!(e.timestamp.unwrap().to_string(), "2024-01-02T03:04:05Z");
     }
 

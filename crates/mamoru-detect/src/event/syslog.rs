@@ -265,7 +265,7 @@ mod tests {
         // Found by the `events` fuzz target: this slice of the date once split a character.
         let e = from_syslog_line("<13>Dec \u{fffd}1 r3:59:59", &opts());
         assert_eq!(e.timestamp, None);
-        assert_eq!(e.fields["message"], "Dec \u{fffd}1 r3:59:59");
+        assert_eq!(e.fields.to_json()["message"], "Dec \u{fffd}1 r3:59:59");
     }
 
     #[test]
@@ -274,10 +274,10 @@ mod tests {
             "Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure; rhost=218.188.2.4",
             &opts(),
         );
-        assert_eq!(e.fields["program"], "sshd");
-        assert_eq!(e.fields["pid"], "19939");
-        assert_eq!(e.fields["host"], "combo");
-        assert_eq!(e.fields["message"], "authentication failure; rhost=218.188.2.4");
+        assert_eq!(e.fields.to_json()["program"], "sshd");
+        assert_eq!(e.fields.to_json()["pid"], "19939");
+        assert_eq!(e.fields.to_json()["host"], "combo");
+        assert_eq!(e.fields.to_json()["message"], "authentication failure; rhost=218.188.2.4");
         assert_eq!(e.timestamp.unwrap().to_string(), "2025-06-14T06:16:01Z");
     }
 
@@ -287,11 +287,11 @@ mod tests {
             r#"<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 [exampleSDID@32473 iut="3" eventSource="Application"] 'su root' failed"#,
             &opts(),
         );
-        assert_eq!(e.fields["facility"], "auth");
-        assert_eq!(e.fields["severity"], "crit");
-        assert_eq!(e.fields["program"], "su");
-        assert_eq!(e.fields["eventSource"], "Application");
-        assert_eq!(e.fields["message"], "'su root' failed");
+        assert_eq!(e.fields.to_json()["facility"], "auth");
+        assert_eq!(e.fields.to_json()["severity"], "crit");
+        assert_eq!(e.fields.to_json()["program"], "su");
+        assert_eq!(e.fields.to_json()["eventSource"], "Application");
+        assert_eq!(e.fields.to_json()["message"], "'su root' failed");
         assert_eq!(e.timestamp.unwrap().to_string(), "2003-10-11T22:14:15.003Z");
     }
 
@@ -301,17 +301,17 @@ mod tests {
             r#"<189>date=2016-07-25 time=10:46:31 devname=FG-HQ devid=FGT60D logid=0100032001 type=event subtype=system level=information user="admin" ui=https(10.0.0.1) action=login status=success msg="Administrator admin logged in successfully from https(10.0.0.1)""#,
             &opts(),
         );
-        assert_eq!(e.fields["type"], "event");
-        assert_eq!(e.fields["user"], "admin");
-        assert_eq!(e.fields["host"], "FG-HQ");
-        assert_eq!(e.fields["msg"], "Administrator admin logged in successfully from https(10.0.0.1)");
+        assert_eq!(e.fields.to_json()["type"], "event");
+        assert_eq!(e.fields.to_json()["user"], "admin");
+        assert_eq!(e.fields.to_json()["host"], "FG-HQ");
+        assert_eq!(e.fields.to_json()["msg"], "Administrator admin logged in successfully from https(10.0.0.1)");
         assert_eq!(e.timestamp.unwrap().to_string(), "2016-07-25T01:46:31Z");
     }
 
     #[test]
     fn anything_else_is_a_message() {
         let e = from_syslog_line("<999>not syslog at all", &opts());
-        assert_eq!(e.fields["message"], "<999>not syslog at all");
+        assert_eq!(e.fields.to_json()["message"], "<999>not syslog at all");
         assert!(e.timestamp.is_none());
     }
 }

@@ -203,7 +203,7 @@ struct Lookups<'m, 'e> {
 
 impl<'m, 'e> Lookups<'m, 'e> {
     fn new(event: &'e LogEvent) -> Self {
-        let keys = event.fields.as_object().map_or(u64::MAX, |m| m.keys().fold(0, |bits, k| bits | key_bit(k)));
+        let keys = event.fields.keys().fold(0, |bits, k| bits | key_bit(k));
         Lookups { event, keys, seen: Vec::with_capacity(4) }
     }
 

@@ -220,7 +220,7 @@ fn read_all(dir: &Path, ext: &str, every: usize, out: &mut Vec<Vec<u8>>) {
     out.extend(files.iter().step_by(every.max(1)).filter_map(|f| std::fs::read(f).ok()));
 }
 
-fn walk(dir: &Path, ext: &str, files: &mut Vec<PathBuf>) {
+pub(crate) fn walk(dir: &Path, ext: &str, files: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let path = entry.path();
         if path.is_dir() {

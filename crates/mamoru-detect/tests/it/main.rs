@@ -4,6 +4,7 @@
 mod context;
 mod correlation;
 mod crosscheck;
+mod decoding;
 mod fuzzing;
 mod regression;
 mod spec_conditions;

@@ -31,8 +31,8 @@ fn appended_lines_are_read_once_and_a_rotated_file_again() {
     let (batches, _) = w.poll();
     let events: Vec<_> = batches.iter().flat_map(|b| &b.events).collect();
     assert_eq!(events.len(), 2);
-    assert_eq!(events[0].fields["message"], "half done");
-    assert_eq!(events[1].fields["msg"], "json");
+    assert_eq!(events[0].fields.to_json()["message"], "half done");
+    assert_eq!(events[1].fields.to_json()["msg"], "json");
 
     std::fs::write(&log, "Jun 14 15:17:00 fw app: after rotation\n").unwrap();
     assert_eq!(count(&w.poll().0), 1);

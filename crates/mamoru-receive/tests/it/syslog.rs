@@ -46,8 +46,8 @@ async fn udp_datagrams_become_events_named_by_sender() {
     assert_eq!(got.len(), 1);
     assert!(got[0].origin.starts_with("udp:127.0.0.1:"), "{}", got[0].origin);
     let e = &got[0].events[0];
-    assert_eq!(e.fields["status"], "failed");
-    assert_eq!(e.fields["host"], "FG-HQ");
+    assert_eq!(e.fields.to_json()["status"], "failed");
+    assert_eq!(e.fields.to_json()["host"], "FG-HQ");
 }
 
 #[tokio::test]
@@ -85,11 +85,11 @@ async fn tcp_lines_and_octet_counted_frames() {
     let got = collect(&mut rx, 3).await;
     let events: Vec<_> = got.iter().flat_map(|b| &b.events).collect();
     assert_eq!(events.len(), 3, "{events:?}");
-    assert_eq!(events[0].fields["message"], "first line");
-    assert_eq!(events[1].fields["program"], "su");
-    assert_eq!(events[1].fields["message"], "'su root' failed\nstill the same message");
+    assert_eq!(events[0].fields.to_json()["message"], "first line");
+    assert_eq!(events[1].fields.to_json()["program"], "su");
+    assert_eq!(events[1].fields.to_json()["message"], "'su root' failed\nstill the same message");
     // Digits and a space that are not followed by `<PRI>` are a plain line, not a length.
-    assert!(events[2].fields["message"].as_str().unwrap().ends_with("last line"), "{:?}", events[2].fields);
+    assert!(events[2].fields.to_json()["message"].as_str().unwrap().ends_with("last line"), "{:?}", events[2].fields);
     assert!(got[0].origin.starts_with("tcp:127.0.0.1:"));
 }
 
