@@ -3,7 +3,7 @@
 //! many small ones do. A damaged file or record becomes a warning and the scan goes on.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,6 +17,9 @@ use crate::event::{SyslogOptions, from_evtx_json_bytes, from_json_line, from_sys
 use crate::{LogEvent, RuleSet};
 
 const EVTX_MAGIC: &[u8] = b"ElfFile\0";
+/// EVTX chunks are 64 KiB, after a file header of 4 KiB (as the `evtx` crate reads them).
+const CHUNK_SIZE: u64 = 65_536;
+const FILE_HEADER_SIZE: u64 = 4_096;
 /// Lines per unit of work for text logs.
 const LINES_PER_BLOCK: usize = 4096;
 
@@ -72,8 +75,18 @@ pub fn input_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Warning>) {
 
 /// One piece of work for a core.
 enum Unit {
-    Chunk { file: Arc<str>, number: usize, data: Box<EvtxChunkData> },
-    Lines { file: Arc<str>, first_line: usize, lines: Vec<String>, json: bool },
+    /// The chunk at `index` (from 0) of an EVTX file, read by the core that scans it.
+    Chunk {
+        file: Arc<str>,
+        path: Arc<Path>,
+        index: u64,
+    },
+    Lines {
+        file: Arc<str>,
+        first_line: usize,
+        lines: Vec<String>,
+        json: bool,
+    },
     Failed(Warning),
 }
 
@@ -144,20 +157,18 @@ fn units_of(path: &Path) -> Box<dyn Iterator<Item = Unit> + Send> {
     if head[..n] == EVTX_MAGIC[..n.min(8)] && n == 8 {
         return match EvtxParser::from_path(path) {
             Ok(parser) => {
-                let name = file.clone();
+                // The chunks the parser would read: every whole 64 KiB after the header,
+                // each read and checked by the core that scans it (reading them one after
+                // another on one thread held the other cores back on a large file).
                 let len = std::fs::metadata(path).map_or(0, |m| m.len());
-                let cut = cut_short(parser.header(), len)
+                let header = parser.header();
+                let chunks = len.saturating_sub(u64::from(header.header_block_size)) / CHUNK_SIZE;
+                let cut = cut_short(header, len)
                     .map(|reason| Unit::Failed(Warning { file: file.to_string(), place: None, reason }));
+                let path: Arc<Path> = path.into();
                 Box::new(
-                    parser
-                        .into_chunks()
-                        .enumerate()
-                        .map(move |(i, chunk)| match chunk {
-                            Ok(data) => Unit::Chunk { file: name.clone(), number: i + 1, data: Box::new(data) },
-                            Err(e) => {
-                                Unit::Failed(Warning { file: name.to_string(), place: None, reason: e.to_string() })
-                            }
-                        })
+                    (0..chunks)
+                        .map(move |index| Unit::Chunk { file: file.clone(), path: path.clone(), index })
                         .chain(cut),
                 )
             }
@@ -177,9 +188,8 @@ fn units_of(path: &Path) -> Box<dyn Iterator<Item = Unit> + Send> {
 /// The parser stops without a word at a chunk the file cuts short (a copy that did not
 /// finish, a header with nothing after it); the records lost there must be reported.
 fn cut_short(header: &EvtxFileHeader, len: u64) -> Option<String> {
-    const CHUNK: u64 = 65_536;
     let body = len.saturating_sub(u64::from(header.header_block_size));
-    let (whole, rest) = (body / CHUNK, body % CHUNK);
+    let (whole, rest) = (body / CHUNK_SIZE, body % CHUNK_SIZE);
     (rest > 0 || whole < u64::from(header.chunk_count)).then(|| {
         let rest = if rest > 0 { format!(" and {rest} bytes of another") } else { String::new() };
         format!(
@@ -218,7 +228,20 @@ fn run(unit: Unit, rules: &RuleSet, options: &HuntOptions, settings: &Arc<Parser
             out.warnings.push(w);
             (out, 0)
         }
-        Unit::Chunk { file, number, mut data } => {
+        Unit::Chunk { file, path, index } => {
+            // Numbered from 0, as the `evtx` crate's own messages number them.
+            let chunk_warning =
+                |reason: String| Warning { file: file.to_string(), place: Some(format!("chunk {index}")), reason };
+            let mut data = match read_chunk(&path, index) {
+                Ok(Some(data)) => data,
+                // Dirty files can have empty chunks between full ones.
+                Ok(None) => return (out, CHUNK_SIZE),
+                Err(reason) => {
+                    out.warnings.push(chunk_warning(reason));
+                    return (out, CHUNK_SIZE);
+                }
+            };
+            data.number = Some(index);
             let size = data.data.len() as u64;
             match data.parse(settings.clone()) {
                 Ok(mut chunk) => {
@@ -228,11 +251,7 @@ fn run(unit: Unit, rules: &RuleSet, options: &HuntOptions, settings: &Arc<Parser
                         let record = match record.and_then(|r| r.into_json_bytes()) {
                             Ok(r) => r,
                             Err(e) => {
-                                out.warnings.push(Warning {
-                                    file: file.to_string(),
-                                    place: Some(format!("chunk {number}")),
-                                    reason: format!("a record could not be read: {e}"),
-                                });
+                                out.warnings.push(chunk_warning(format!("a record could not be read: {e}")));
                                 continue;
                             }
                         };
@@ -247,11 +266,7 @@ fn run(unit: Unit, rules: &RuleSet, options: &HuntOptions, settings: &Arc<Parser
                         }
                     }
                 }
-                Err(e) => out.warnings.push(Warning {
-                    file: file.to_string(),
-                    place: Some(format!("chunk {number}")),
-                    reason: e.to_string(),
-                }),
+                Err(e) => out.warnings.push(chunk_warning(e.to_string())),
             }
             (out, size)
         }
@@ -278,6 +293,23 @@ fn run(unit: Unit, rules: &RuleSet, options: &HuntOptions, settings: &Arc<Parser
             (out, size)
         }
     }
+}
+
+/// The chunk at `index` of an EVTX file, as the `evtx` crate's own reader takes it: 64 KiB
+/// whole, an all-zero chunk skipped, the header's magic checked (checksums are not, as with
+/// the parser's default settings).
+fn read_chunk(path: &Path, index: u64) -> Result<Option<EvtxChunkData>, String> {
+    let mut data = vec![0; CHUNK_SIZE as usize];
+    File::open(path)
+        .and_then(|mut f| {
+            f.seek(SeekFrom::Start(FILE_HEADER_SIZE + index * CHUNK_SIZE))?;
+            f.read_exact(&mut data)
+        })
+        .map_err(|e| format!("the chunk could not be read: {e}"))?;
+    if data.iter().all(|b| *b == 0) {
+        return Ok(None);
+    }
+    EvtxChunkData::new(data, false).map(Some).map_err(|e| e.to_string())
 }
 
 fn scan(event: &LogEvent, file: &Arc<str>, rules: &RuleSet, out: &mut Partial) {
