@@ -6,7 +6,9 @@ use std::io::Write;
 use clap::ValueEnum;
 use jiff::tz::TimeZone;
 use mamoru_detect::{Detection, Level, RuleInfo};
-use serde_json::{Map, Value, json};
+use rayon::prelude::*;
+use serde::Serialize;
+use serde::ser::SerializeMap;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(crate) enum TimelineFormat {
@@ -26,54 +28,56 @@ fn details_text(d: &Detection) -> String {
     d.details.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(" ¦ ")
 }
 
+/// Detections per batch: each batch is rendered on every core and written before the next,
+/// so memory stays bounded however many detections a hunt finds.
+const BATCH: usize = 16_384;
+/// Detections one core renders at a time within a batch.
+const PIECE: usize = 512;
+
 pub(crate) fn write(
     out: &mut dyn Write,
     format: TimelineFormat,
     rules: &[RuleInfo],
     detections: &[Detection],
 ) -> std::io::Result<()> {
+    if let TimelineFormat::Csv = format {
+        let mut w = csv::Writer::from_writer(&mut *out);
+        w.write_record([
+            "timestamp",
+            "computer",
+            "channel",
+            "event_id",
+            "record_id",
+            "level",
+            "rule_title",
+            "details",
+            "rule_file",
+            "file",
+        ])?;
+        w.flush()?;
+    }
+    for batch in detections.chunks(BATCH) {
+        let pieces: Vec<std::io::Result<Vec<u8>>> =
+            batch.par_chunks(PIECE).map(|piece| render(format, rules, piece)).collect();
+        for piece in pieces {
+            out.write_all(&piece?)?;
+        }
+    }
+    Ok(())
+}
+
+/// Some detections as lines of the timeline, in their order.
+fn render(format: TimelineFormat, rules: &[RuleInfo], detections: &[Detection]) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(detections.len() * 512);
     match format {
         TimelineFormat::Jsonl => {
             for d in detections {
-                let rule = &rules[d.rule];
-                let mut details = Map::new();
-                for (k, v) in &d.details {
-                    details.entry(k.clone()).or_insert_with(|| Value::String(v.clone()));
-                }
-                let context: Map<String, Value> =
-                    d.context.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
-                let line = json!({
-                    "timestamp": tokyo(d),
-                    "computer": d.computer,
-                    "channel": d.channel,
-                    "event_id": d.event_id,
-                    "record_id": d.record_id,
-                    "level": rule.level,
-                    "rule_title": rule.title,
-                    "rule_id": rule.id,
-                    "rule_file": rule.file,
-                    "tags": rule.tags,
-                    "details": details,
-                    "context": context,
-                    "file": d.origin.as_deref(),
-                });
-                writeln!(out, "{line}")?;
+                serde_json::to_writer(&mut buf, &JsonLine::new(d, &rules[d.rule]))?;
+                buf.push(b'\n');
             }
         }
         TimelineFormat::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record([
-                "timestamp",
-                "computer",
-                "channel",
-                "event_id",
-                "record_id",
-                "level",
-                "rule_title",
-                "details",
-                "rule_file",
-                "file",
-            ])?;
+            let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut buf);
             for d in detections {
                 let rule = &rules[d.rule];
                 w.write_record([
@@ -99,7 +103,7 @@ pub(crate) fn write(
                     details = details.chars().take(157).collect::<String>() + "...";
                 }
                 writeln!(
-                    out,
+                    buf,
                     "{} | {:<8} | {} | {} {} | {} | {}",
                     tokyo(d),
                     rule.level.as_str(),
@@ -112,7 +116,60 @@ pub(crate) fn write(
             }
         }
     }
-    Ok(())
+    Ok(buf)
+}
+
+/// One JSON line of the timeline; the keys are a contract (issue 5), in this order.
+#[derive(Serialize)]
+struct JsonLine<'a> {
+    timestamp: String,
+    computer: &'a str,
+    channel: &'a str,
+    event_id: Option<u32>,
+    record_id: Option<u64>,
+    level: Level,
+    rule_title: &'a str,
+    rule_id: Option<&'a str>,
+    rule_file: &'a str,
+    tags: &'a [String],
+    details: Pairs<'a>,
+    context: Pairs<'a>,
+    file: Option<&'a str>,
+}
+
+impl<'a> JsonLine<'a> {
+    fn new(d: &'a Detection, rule: &'a RuleInfo) -> Self {
+        JsonLine {
+            timestamp: tokyo(d),
+            computer: &d.computer,
+            channel: &d.channel,
+            event_id: d.event_id,
+            record_id: d.record_id,
+            level: rule.level,
+            rule_title: &rule.title,
+            rule_id: rule.id.as_deref(),
+            rule_file: &rule.file,
+            tags: &rule.tags,
+            details: Pairs(&d.details),
+            context: Pairs(&d.context),
+            file: d.origin.as_deref(),
+        }
+    }
+}
+
+/// Name and value pairs as a JSON object; a name given twice keeps its first value.
+struct Pairs<'a>(&'a [(String, String)]);
+
+impl Serialize for Pairs<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for (i, (k, v)) in self.0.iter().enumerate() {
+            if !self.0[..i].iter().any(|(seen, _)| seen == k) {
+                map.serialize_entry(k, v)?;
+            }
+        }
+        map.end()
+    }
 }
 
 /// Detections by level, then the rules that fired most.
