@@ -41,8 +41,8 @@ macro_rules! ignore_scalars {
 
 /// Decodes one record rendered as JSON (`EvtxRecord::into_json_bytes`).
 pub fn from_evtx_json_bytes(bytes: &[u8]) -> Result<LogEvent, EvtxError> {
-    // A record's fields take about a third of its JSON: names and text without quotes,
-    // braces and the `#attributes` wrapping.
+    // Names and text take less than half of a record's JSON (no quotes, braces, escapes or
+    // `#attributes` wrapping), so the buffer is not grown while it fills.
     let mut out = Fields::with_capacity(32, bytes.len() / 2);
     let mut has_system = false;
     let mut scratch = String::new();

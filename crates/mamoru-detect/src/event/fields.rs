@@ -1,8 +1,8 @@
 //! A decoded event's fields, built for the scan's hot path: every name and string value in
 //! one text buffer, the entries in the order they were added (as the log wrote them), and a
 //! hash index over the names. Decoding a record costs a few allocations instead of two per
-//! field, and a lookup hashes the name once with foldhash instead of SipHash; a
-//! `serde_json::Map` cost more than the JSON parse itself.
+//! field, and a lookup hashes the name once with foldhash instead of SipHash: an EVTX record
+//! decoded in 2.5 µs instead of 3.8 µs into a `serde_json::Map` (`examples/scan_phases.rs`).
 //!
 //! Nested objects and arrays (Winlogbeat documents, repeated `Data` names) are rare in the
 //! logs Mamoru reads; they are kept as `serde_json::Value`s.
