@@ -173,6 +173,13 @@ impl RuleSet {
             ResultBody::Detection(body) => {
                 let mut details: Vec<(String, String)> =
                     body.matched_fields.iter().map(|m| (m.field.clone(), text(&m.value))).collect();
+                // rsigma reports selections in the order of a randomly seeded map; the order the
+                // log wrote its fields in (then the name, for renamed fields) is the same on
+                // every run.
+                details.sort_by(|(a, x), (b, y)| {
+                    let at = |f: &str| event.fields.index_of(f).unwrap_or(usize::MAX);
+                    (at(a), a, x).cmp(&(at(b), b, y))
+                });
                 // Keyword rules name no field: show what a person needs to see instead, the
                 // log line, or the fields that usually say what happened.
                 if details.iter().all(|(f, _)| f == "keyword") {

@@ -124,8 +124,20 @@ pub fn hunt(files: &[PathBuf], rules: &RuleSet, options: &HuntOptions, progress:
     }
     result.detections.extend(rules.correlate_all(pending));
     sort_timeline(&mut result.detections);
-    result.warnings.sort_by(|a, b| a.file.cmp(&b.file));
+    sort_warnings(&mut result.warnings);
     result
+}
+
+/// Units finish in any order; warnings are listed by file, then by place in it.
+fn sort_warnings(warnings: &mut [Warning]) {
+    warnings.sort_by(|a, b| (&a.file, place_order(&a.place)).cmp(&(&b.file, place_order(&b.place))));
+}
+
+/// "chunk 12" after "chunk 9": the word, then the number; a file's own warnings first.
+fn place_order(place: &Option<String>) -> Option<(&str, u64, &str)> {
+    let place = place.as_deref()?;
+    let (word, number) = place.rsplit_once(' ').unwrap_or((place, ""));
+    Some((word, number.parse().unwrap_or(u64::MAX), place))
 }
 
 /// Time order; events without a time last; ties by computer, rule and record.
@@ -323,4 +335,39 @@ fn scan(event: &LogEvent, file: &Arc<str>, rules: &RuleSet, out: &mut Partial) {
         p.origin = Some(file.clone());
         p
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_of_a_file_are_listed_by_place_whatever_order_the_cores_finished_in() {
+        let w = |file: &str, place: Option<&str>| Warning {
+            file: file.into(),
+            place: place.map(Into::into),
+            reason: "r".into(),
+        };
+        let mut warnings = vec![
+            w("b.evtx", Some("chunk 12")),
+            w("a.evtx", Some("chunk 10")),
+            w("b.evtx", Some("chunk 9")),
+            w("b.evtx", None),
+            w("a.evtx", Some("chunk 2")),
+            w("b.evtx", Some("record 7")),
+        ];
+        sort_warnings(&mut warnings);
+        let order: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            order,
+            [
+                "a.evtx: chunk 2: r",
+                "a.evtx: chunk 10: r",
+                "b.evtx: r",
+                "b.evtx: chunk 9: r",
+                "b.evtx: chunk 12: r",
+                "b.evtx: record 7: r"
+            ]
+        );
+    }
 }

@@ -127,6 +127,11 @@ impl Fields {
         self.position(name).map(|i| self.value_of(&self.entries[i].value))
     }
 
+    /// Where `name` stands among the fields, counting from 0 in the order they were added.
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.position(name)
+    }
+
     pub fn contains_key(&self, name: &str) -> bool {
         self.position(name).is_some()
     }

@@ -38,3 +38,35 @@ fn a_fortigate_detection_names_the_source_address_and_user() {
     assert!(!d.context.iter().any(|(k, _)| k == "action"), "matched fields are not repeated: {:?}", d.context);
     assert_eq!(rules.rules()[d.rule].file, "fortigate.yml");
 }
+
+/// The matched fields come in the order the log wrote them, whatever order rsigma's
+/// randomly seeded maps visit the rule's selections in.
+#[test]
+fn matched_fields_are_listed_in_the_logs_order_on_every_run() {
+    let rule = "title: Two selections
+logsource:
+    product: windows
+    category: process_creation
+detection:
+    sel_cli:
+        CommandLine|contains: whoami
+    sel_parent:
+        ParentImage|endswith: '\\cmd.exe'
+    sel_image:
+        Image|endswith: '\\whoami.exe'
+    condition: all of sel_*
+";
+    let event = mamoru_detect::event::from_json_line(
+        r#"{"Event":{"System":{"Channel":"Microsoft-Windows-Sysmon/Operational","EventID":1},"EventData":{"Image":"C:\\Windows\\System32\\whoami.exe","CommandLine":"whoami /all","ParentImage":"C:\\Windows\\System32\\cmd.exe"}}}"#,
+    )
+    .unwrap();
+    for _ in 0..16 {
+        // Each load builds new maps with new seeds.
+        let (rules, report) = RuleSet::load_texts(&[("two.yml", rule)], &LoadOptions::default(), Mapping::builtin());
+        assert!(report.failed.is_empty(), "{:?}", report.failed);
+        let (found, _) = rules.detect(&event);
+        assert_eq!(found.len(), 1);
+        let names: Vec<&str> = found[0].details.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["Image", "CommandLine", "ParentImage"]);
+    }
+}
