@@ -80,6 +80,37 @@ fn keywords_are_searched_in_the_whole_event_and_or_linked() {
     );
 }
 
+// The candidate index (vendor/rsigma-eval, MAMORU-PATCH.md) searches small needle sets in
+// lowercased text behind a gate, and large ones in place: either way a keyword is found in
+// any case, in non-ASCII text, inside a longer keyword's match, and in any string value.
+#[test]
+fn keywords_are_found_in_any_case_small_set_or_large() {
+    let small = "
+        keywords:
+            - 'sekurlsa::'
+            - 'sekurlsa::logonpasswords'
+            - 'Événement'
+            - 'kiwi'
+        condition: keywords
+        ";
+    let large_list: String = (0..100).map(|i| format!("            - 'filler{i:03}x'\n")).collect();
+    let large = format!(
+        "\n        keywords:\n{large_list}            - 'sekurlsa::'\n            - 'Événement'\n        condition: keywords\n"
+    );
+    for detection in [small.to_string(), large] {
+        check(
+            &detection,
+            &[
+                (json!({"CommandLine": "mimikatz.exe SEKURLSA::LogonPasswords exit"}), true),
+                (json!({"a": "x", "b": ["y", "Sekurlsa::Tickets"]}), true),
+                (json!({"message": "ÉVÉNEMENT consigné"}), true),
+                (json!({"Image": "C:\\Tools\\Kiwi.exe"}), detection.contains("kiwi")),
+                (json!({"message": "sekurlsa : logonpasswords", "n": 5}), false),
+            ],
+        );
+    }
+}
+
 // rules, "Keywords search": "To have a **and** operator, we use the `'|all':` modifier".
 // rsigma-eval 0.23.0 alone fails this (src/rules/normalize.rs rewrites the rule): reads `'|all':` as a field-less exact match.
 #[test]
