@@ -45,9 +45,8 @@ pub fn from_evtx_json_bytes(bytes: &[u8]) -> Result<LogEvent, EvtxError> {
     // `#attributes` wrapping), so the buffer is not grown while it fills.
     let mut out = Fields::with_capacity(32, bytes.len() / 2);
     let mut has_system = false;
-    let mut scratch = String::new();
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    Walk { out: &mut out, has_system: &mut has_system, scratch: &mut scratch, level: Level::Root }
+    Walk { out: &mut out, has_system: &mut has_system, level: Level::Root }
         .deserialize(&mut de)
         .and_then(|()| de.end())
         .map_err(|e| EvtxError::Syntax(e.to_string()))?;
@@ -94,8 +93,6 @@ enum Level {
 struct Walk<'a> {
     out: &'a mut Fields,
     has_system: &'a mut bool,
-    /// Where `Element_Attribute` names are put together.
-    scratch: &'a mut String,
     level: Level,
 }
 
@@ -114,7 +111,7 @@ impl<'de> Visitor<'de> for Walk<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let Walk { out, has_system, scratch, level } = self;
+        let Walk { out, has_system, level } = self;
         while let Some(key) = map.next_key_seed(Key)? {
             let inner = match (level, key.as_ref()) {
                 (Level::Root, "Event") => Level::Event,
@@ -124,11 +121,11 @@ impl<'de> Visitor<'de> for Walk<'_> {
                 }
                 (Level::Event, "EventData" | "UserData") => Level::Data,
                 (Level::System, _) => {
-                    map.next_value_seed(Put { key: &key, out: &mut *out, scratch: &mut *scratch, as_: As::System })?;
+                    map.next_value_seed(Put { key: &key, out: &mut *out, as_: As::System })?;
                     continue;
                 }
                 (Level::Data, _) => {
-                    map.next_value_seed(Put { key: &key, out: &mut *out, scratch: &mut *scratch, as_: As::Data })?;
+                    map.next_value_seed(Put { key: &key, out: &mut *out, as_: As::Data })?;
                     continue;
                 }
                 _ => {
@@ -136,12 +133,7 @@ impl<'de> Visitor<'de> for Walk<'_> {
                     continue;
                 }
             };
-            map.next_value_seed(Walk {
-                out: &mut *out,
-                has_system: &mut *has_system,
-                scratch: &mut *scratch,
-                level: inner,
-            })?;
+            map.next_value_seed(Walk { out: &mut *out, has_system: &mut *has_system, level: inner })?;
         }
         Ok(())
     }
@@ -171,7 +163,6 @@ enum As {
 struct Put<'k, 'a> {
     key: &'k str,
     out: &'a mut Fields,
-    scratch: &'a mut String,
     as_: As,
 }
 
@@ -205,13 +196,11 @@ impl<'de> Visitor<'de> for Put<'_, '_> {
             self.value(v);
             return Ok(());
         }
-        let Put { key, out, scratch, .. } = self;
+        let Put { key, out, .. } = self;
         let mut text = None;
         while let Some(name) = map.next_key_seed(Key)? {
             match name.as_ref() {
-                "#attributes" => {
-                    map.next_value_seed(Attributes { element: key, out: &mut *out, scratch: &mut *scratch })?
-                }
+                "#attributes" => map.next_value_seed(Attributes { element: key, out: &mut *out })?,
                 "#text" => text = Some(map.next_value::<Value>()?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -268,7 +257,6 @@ impl<'de> Visitor<'de> for Put<'_, '_> {
 struct Attributes<'k, 'a> {
     element: &'k str,
     out: &'a mut Fields,
-    scratch: &'a mut String,
 }
 
 impl<'de> DeserializeSeed<'de> for Attributes<'_, '_> {
@@ -286,17 +274,14 @@ impl<'de> Visitor<'de> for Attributes<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let Attributes { element, out, scratch } = self;
+        let Attributes { element, out } = self;
+        let mut joined = String::new();
         while let Some(name) = map.next_key_seed(Key)? {
-            // The buffer is lent out for the name and given back, so it is allocated once
-            // per record at most.
-            let mut joined = std::mem::take(scratch);
             joined.clear();
             joined.push_str(element);
             joined.push('_');
             joined.push_str(&name);
-            map.next_value_seed(Put { key: &joined, out: &mut *out, scratch: &mut *scratch, as_: As::Attribute })?;
-            *scratch = joined;
+            map.next_value_seed(Put { key: &joined, out: &mut *out, as_: As::Attribute })?;
         }
         Ok(())
     }
