@@ -67,11 +67,9 @@ impl FieldEntry {
 struct NeedleSet {
     automaton: AhoCorasick,
     pattern_to_rules: Vec<Vec<usize>>,
-    /// Mamoru: whether the automaton is case-sensitive and searches a lowercased copy of
-    /// the haystack (see `FOLDED_SEARCH_MAX`).
-    folded_search: bool,
-    /// Mamoru: for a folded search, a leftmost-first automaton over the same needles that
-    /// answers "does any needle occur?" first.
+    /// Mamoru: for a set searched in lowercased text (see `FOLDED_SEARCH_MAX`), a
+    /// leftmost-first automaton over the same needles that answers "does any needle
+    /// occur?" first; the main automaton is then case-sensitive.
     gate: Option<AhoCorasick>,
 }
 
@@ -144,7 +142,6 @@ impl NeedleSet {
         Some(NeedleSet {
             automaton,
             pattern_to_rules,
-            folded_search,
             gate,
         })
     }
@@ -158,7 +155,7 @@ impl NeedleSet {
         if !haystack.is_ascii() {
             let folded = ascii_lowercase_cow(haystack);
             self.mark_haystack(folded.as_ref(), out);
-        } else if self.folded_search && haystack.bytes().any(|b| b.is_ascii_uppercase()) {
+        } else if self.gate.is_some() && haystack.bytes().any(|b| b.is_ascii_uppercase()) {
             FOLD_BUFFER.with(|buffer| {
                 let mut folded = buffer.borrow_mut();
                 folded.clear();
