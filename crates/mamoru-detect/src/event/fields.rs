@@ -108,8 +108,12 @@ impl Fields {
     }
 
     fn position(&self, name: &str) -> Option<usize> {
-        let (text, entries) = (&self.text, &self.entries);
-        self.index.find(HASHER.hash_one(name), |&i| &text[entries[i].name.start..entries[i].name.end] == name).copied()
+        self.find(HASHER.hash_one(name), name)
+    }
+
+    /// The entry named `name`, whose hash is `hash`.
+    fn find(&self, hash: u64, name: &str) -> Option<usize> {
+        self.index.find(hash, |&i| name_of(&self.text, &self.entries[i]) == name).copied()
     }
 
     fn value_of<'a>(&'a self, slot: &'a Slot) -> FieldValue<'a> {
@@ -169,11 +173,7 @@ impl Fields {
 
     fn put(&mut self, name: &str, value: Input<'_>, keep_first: bool) {
         let hash = HASHER.hash_one(name);
-        let found = {
-            let (text, entries) = (&self.text, &self.entries);
-            self.index.find(hash, |&i| &text[entries[i].name.start..entries[i].name.end] == name).copied()
-        };
-        match found {
+        match self.find(hash, name) {
             Some(_) if keep_first => {}
             Some(i) => {
                 if let Slot::Tree(t) = self.entries[i].value {
@@ -187,8 +187,7 @@ impl Fields {
                 let i = self.entries.len();
                 self.entries.push(Entry { name: name_span, value });
                 let (text, entries) = (&self.text, &self.entries);
-                self.index
-                    .insert_unique(hash, i, |&j| HASHER.hash_one(&text[entries[j].name.start..entries[j].name.end]));
+                self.index.insert_unique(hash, i, |&j| HASHER.hash_one(name_of(text, &entries[j])));
             }
         }
     }
@@ -247,6 +246,11 @@ impl Fields {
     pub fn to_json(&self) -> Value {
         Value::Object(self.iter().map(|(k, v)| (k.to_owned(), v.to_json())).collect())
     }
+}
+
+/// An entry's name, from the text buffer it lies in.
+fn name_of<'a>(text: &'a str, entry: &Entry) -> &'a str {
+    &text[entry.name.start..entry.name.end]
 }
 
 /// The value inside a `{name: value}` wrapper (`null` for a tree since replaced).
