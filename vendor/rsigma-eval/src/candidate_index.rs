@@ -33,7 +33,7 @@ use rsigma_parser::fieldpath::{first_unescaped, unescape_brackets};
 use crate::compiler::CompiledRule;
 use crate::event::{Event, EventValue};
 use crate::matcher::ascii_lowercase_cow;
-use crate::witness::{RuleWitness, Witness, analyze_rule};
+use crate::witness::{MAX_CLAUSES, RuleWitness, Witness, analyze_rule};
 
 /// Cap on the needles fed to a single automaton. Beyond this, the rules that
 /// contributed them become always-evaluated rather than paying an unbounded
@@ -44,12 +44,23 @@ const MAX_NEEDLES_PER_AUTOMATON: usize = 1 << 16;
 /// small rule sets are not rebuilt on every add.
 const INCREMENTAL_REBUILD_FLOOR: usize = 64;
 
+/// Mamoru: the lists of rules below hold *hits*: a rule's index shifted left by
+/// [`CLAUSE_BITS`], with the number of the rule's clause the witness belongs to in
+/// the low bits (see [`RuleWitness::AllOf`]). A rule is a candidate once every one
+/// of its clauses has a hit.
+const CLAUSE_BITS: usize = 3;
+const _: () = assert!(MAX_CLAUSES < 1 << CLAUSE_BITS);
+
+fn hit(rule: usize, clause: usize) -> usize {
+    (rule << CLAUSE_BITS) | clause
+}
+
 /// Everything the index knows about one event field.
 #[derive(Default)]
 struct FieldEntry {
-    /// Rules gated on this field being present.
+    /// Rules gated on this field being present (hits, see [`CLAUSE_BITS`]).
     presence: Vec<usize>,
-    /// Folded literal to the rules gated on the field equalling it.
+    /// Folded literal to the rules gated on the field equalling it (hits).
     exact: HashMap<String, Vec<usize>>,
     /// Substring needles required by this field's rules.
     needles: Option<NeedleSet>,
@@ -184,33 +195,62 @@ impl NeedleSet {
 
 /// Every rule referenced by a needle map, for the fallback path.
 fn rules_of(needle_to_rules: &HashMap<String, Vec<usize>>) -> Vec<usize> {
-    let mut out: Vec<usize> = needle_to_rules.values().flatten().copied().collect();
+    let mut out: Vec<usize> = needle_to_rules
+        .values()
+        .flatten()
+        .map(|h| h >> CLAUSE_BITS)
+        .collect();
     out.sort_unstable();
     out.dedup();
     out
 }
 
 /// Deduplicating accumulator for candidate rule indices.
-struct CandidateSet {
-    seen: Vec<bool>,
+///
+/// Mamoru: it keeps a bit per clause of each rule (`seen`), and a rule becomes a
+/// candidate when its bits reach `need`, every clause's.
+struct CandidateSet<'a> {
+    need: &'a [u8],
+    seen: Vec<u8>,
     out: Vec<usize>,
 }
 
-impl CandidateSet {
-    fn new(rule_count: usize) -> Self {
+/// A rule already among the candidates, whatever its clauses.
+const CHOSEN: u8 = u8::MAX;
+
+impl<'a> CandidateSet<'a> {
+    fn new(need: &'a [u8]) -> Self {
         CandidateSet {
-            seen: vec![false; rule_count],
+            need,
+            seen: vec![0; need.len()],
             out: Vec::new(),
         }
     }
 
-    fn extend(&mut self, rules: &[usize]) {
+    /// Rules that are candidates whatever their clauses.
+    fn add_rules(&mut self, rules: &[usize]) {
         for &idx in rules {
             if let Some(slot) = self.seen.get_mut(idx)
-                && !*slot
+                && *slot != CHOSEN
             {
-                *slot = true;
+                *slot = CHOSEN;
                 self.out.push(idx);
+            }
+        }
+    }
+
+    /// Hits of clauses (see [`CLAUSE_BITS`]).
+    fn extend(&mut self, hits: &[usize]) {
+        for &h in hits {
+            let (idx, bit) = (h >> CLAUSE_BITS, 1u8 << (h & ((1 << CLAUSE_BITS) - 1)));
+            if let Some(slot) = self.seen.get_mut(idx)
+                && *slot & bit == 0
+            {
+                *slot |= bit;
+                if *slot == self.need[idx] {
+                    *slot = CHOSEN;
+                    self.out.push(idx);
+                }
             }
         }
     }
@@ -242,6 +282,8 @@ pub(crate) struct CandidateIndex {
     /// folded into the existing automata. Treated as always-evaluated until
     /// the next rebuild clears them.
     pending: Vec<usize>,
+    /// Mamoru: per rule, one bit per clause of its witnesses (see [`CLAUSE_BITS`]).
+    need: Vec<u8>,
     rule_count: usize,
     /// Rule count at the last full build, for the doubling rebuild watermark.
     rebuild_baseline: usize,
@@ -256,6 +298,7 @@ impl CandidateIndex {
             always: Vec::new(),
             always_by_product: HashMap::new(),
             pending: Vec::new(),
+            need: Vec::new(),
             rule_count: 0,
             rebuild_baseline: 0,
         }
@@ -266,6 +309,7 @@ impl CandidateIndex {
         let mut index = Self::empty();
         index.rule_count = rules.len();
         index.rebuild_baseline = rules.len();
+        index.need = vec![0; rules.len()];
 
         // Accumulate needles across all rules before building any automaton:
         // one automaton per field over the whole corpus, not per rule.
@@ -275,30 +319,29 @@ impl CandidateIndex {
         for (rule_idx, rule) in rules.iter().enumerate() {
             match analyze_rule(rule) {
                 RuleWitness::Open => index.mark_always(rule_idx, rule),
-                RuleWitness::AnyOf(witnesses) => {
-                    for witness in witnesses {
-                        match witness {
-                            Witness::Presence { field } => {
-                                index.entry(field).presence.push(rule_idx);
-                            }
-                            Witness::Exact { field, value } => {
-                                index
-                                    .entry(field)
-                                    .exact
-                                    .entry(value)
-                                    .or_default()
-                                    .push(rule_idx);
-                            }
-                            Witness::Substring { field, needle } => {
-                                field_needles
-                                    .entry(field)
-                                    .or_default()
-                                    .entry(needle)
-                                    .or_default()
-                                    .push(rule_idx);
-                            }
-                            Witness::Keyword { needle } => {
-                                keyword_needles.entry(needle).or_default().push(rule_idx);
+                RuleWitness::AllOf(clauses) => {
+                    index.need[rule_idx] = (1u8 << clauses.len()) - 1;
+                    for (clause, witnesses) in clauses.into_iter().enumerate() {
+                        let h = hit(rule_idx, clause);
+                        for witness in witnesses {
+                            match witness {
+                                Witness::Presence { field } => {
+                                    index.entry(field).presence.push(h);
+                                }
+                                Witness::Exact { field, value } => {
+                                    index.entry(field).exact.entry(value).or_default().push(h);
+                                }
+                                Witness::Substring { field, needle } => {
+                                    field_needles
+                                        .entry(field)
+                                        .or_default()
+                                        .entry(needle)
+                                        .or_default()
+                                        .push(h);
+                                }
+                                Witness::Keyword { needle } => {
+                                    keyword_needles.entry(needle).or_default().push(h);
+                                }
                             }
                         }
                     }
@@ -343,8 +386,11 @@ impl CandidateIndex {
         if rule_idx + 1 > self.rule_count {
             self.rule_count = rule_idx + 1;
         }
+        if self.need.len() < self.rule_count {
+            self.need.resize(self.rule_count, 0);
+        }
 
-        let RuleWitness::AnyOf(witnesses) = analyze_rule(rule) else {
+        let RuleWitness::AllOf(clauses) = analyze_rule(rule) else {
             self.always.push(rule_idx);
             let product = rule.logsource.product.as_deref().map(str::to_lowercase);
             self.always_by_product
@@ -354,26 +400,27 @@ impl CandidateIndex {
             return;
         };
 
-        if witnesses
+        if clauses
             .iter()
+            .flatten()
             .any(|w| matches!(w, Witness::Substring { .. } | Witness::Keyword { .. }))
         {
             self.pending.push(rule_idx);
             return;
         }
 
-        for witness in witnesses {
-            match witness {
-                Witness::Presence { field } => self.entry(field).presence.push(rule_idx),
-                Witness::Exact { field, value } => {
-                    self.entry(field)
-                        .exact
-                        .entry(value)
-                        .or_default()
-                        .push(rule_idx);
+        self.need[rule_idx] = (1u8 << clauses.len()) - 1;
+        for (clause, witnesses) in clauses.into_iter().enumerate() {
+            let h = hit(rule_idx, clause);
+            for witness in witnesses {
+                match witness {
+                    Witness::Presence { field } => self.entry(field).presence.push(h),
+                    Witness::Exact { field, value } => {
+                        self.entry(field).exact.entry(value).or_default().push(h);
+                    }
+                    // Excluded by the check above.
+                    Witness::Substring { .. } | Witness::Keyword { .. } => {}
                 }
-                // Excluded by the check above.
-                Witness::Substring { .. } | Witness::Keyword { .. } => {}
             }
         }
     }
@@ -448,9 +495,9 @@ impl CandidateIndex {
 
     /// Candidate rule indices for `event`, in ascending order.
     pub(crate) fn candidates(&self, event: &impl Event) -> Vec<usize> {
-        let mut set = CandidateSet::new(self.rule_count);
-        set.extend(&self.always);
-        set.extend(&self.pending);
+        let mut set = CandidateSet::new(&self.need);
+        set.add_rules(&self.always);
+        set.add_rules(&self.pending);
         self.collect_field_hits(event, &mut set);
         self.collect_keyword_hits(event, &mut set);
         set.finish()
@@ -474,7 +521,7 @@ impl CandidateIndex {
             return self.candidates(event);
         };
 
-        let mut set = CandidateSet::new(self.rule_count);
+        let mut set = CandidateSet::new(&self.need);
         for bucket in [
             self.always_by_product.get(&None),
             self.always_by_product.get(&Some(product)),
@@ -482,9 +529,9 @@ impl CandidateIndex {
         .into_iter()
         .flatten()
         {
-            set.extend(bucket);
+            set.add_rules(bucket);
         }
-        set.extend(&self.pending);
+        set.add_rules(&self.pending);
         self.collect_field_hits(event, &mut set);
         self.collect_keyword_hits(event, &mut set);
         set.finish()

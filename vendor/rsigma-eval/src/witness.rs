@@ -74,14 +74,20 @@ impl Witness {
 /// enough to prefer over a shorter one.
 const LONG_LITERAL: usize = 8;
 
+/// Mamoru: most conjunctions a rule keeps (see [`and_combine`]); the candidate index
+/// gives each a bit of a byte.
+pub(crate) const MAX_CLAUSES: usize = 7;
+
 /// The result of analyzing one rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum RuleWitness {
     /// No sound witness could be extracted: the rule must be evaluated
     /// against every event.
     Open,
-    /// At least one of these holds whenever the rule matches.
-    AnyOf(Vec<Witness>),
+    /// Mamoru: every clause holds whenever the rule matches, and a clause holds
+    /// when at least one of its witnesses does (a conjunction of OR-sets, most
+    /// selective first; upstream keeps the first clause only).
+    AllOf(Vec<Vec<Witness>>),
 }
 
 /// Analyze a compiled rule into the witnesses that gate it.
@@ -101,16 +107,8 @@ pub(crate) fn analyze_rule(rule: &CompiledRule) -> RuleWitness {
             .map(|c| analyze_condition(c, &rule.detections)),
     );
     match analysis {
-        Analysis::Open => RuleWitness::Open,
-        Analysis::Witnesses(mut ws) => {
-            ws.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
-            ws.dedup();
-            if ws.is_empty() {
-                RuleWitness::Open
-            } else {
-                RuleWitness::AnyOf(ws)
-            }
-        }
+        Analysis::Clauses(clauses) if !clauses.is_empty() => RuleWitness::AllOf(clauses),
+        _ => RuleWitness::Open,
     }
 }
 
@@ -130,46 +128,106 @@ fn sort_key(w: &Witness) -> (u8, &str, &str) {
 
 type Detections = std::collections::HashMap<String, CompiledDetection>;
 
+/// Mamoru: an analysis is a conjunction of clauses, each an OR-set of witnesses
+/// (upstream: one OR-set). Every clause is necessary on its own, so any subset of
+/// them is still a sound gate.
 #[derive(Debug, Clone)]
 enum Analysis {
     Open,
-    Witnesses(Vec<Witness>),
+    /// Each clause sorted and deduplicated, clauses most selective first; never
+    /// empty, and no clause is empty.
+    Clauses(Vec<Vec<Witness>>),
+}
+
+impl Analysis {
+    /// One OR-set.
+    fn one(witnesses: Vec<Witness>) -> Analysis {
+        if witnesses.is_empty() {
+            Analysis::Open
+        } else {
+            Analysis::Clauses(normalize(vec![witnesses]))
+        }
+    }
 }
 
 /// `OR`: every branch has to contribute, because any branch alone can carry
 /// the match. One open branch opens the disjunction.
+///
+/// Mamoru: taking one clause from each branch and uniting them gives a clause
+/// of the disjunction; the branches' first clauses make the first, their
+/// second clauses the second, and so on while every branch has one.
 fn or_combine(parts: impl IntoIterator<Item = Analysis>) -> Analysis {
-    let mut union: Vec<Witness> = Vec::new();
+    let mut branches: Vec<Vec<Vec<Witness>>> = Vec::new();
     for part in parts {
         match part {
             Analysis::Open => return Analysis::Open,
-            Analysis::Witnesses(ws) => union.extend(ws),
+            Analysis::Clauses(clauses) => branches.push(clauses),
         }
     }
-    Analysis::Witnesses(union)
+    let Some(depth) = branches.iter().map(Vec::len).min() else {
+        return Analysis::Open;
+    };
+    let clauses = (0..depth)
+        .map(|i| {
+            branches
+                .iter()
+                .flat_map(|b| b[i].iter().cloned())
+                .collect()
+        })
+        .collect();
+    Analysis::Clauses(normalize(clauses))
 }
 
 /// `AND`: every conjunct is individually necessary, so any one of their
-/// witness sets is a valid gate. Pick the most selective and discard the
-/// rest, which keeps the index small without weakening it.
+/// witness sets is a valid gate.
+///
+/// Mamoru: upstream keeps the most selective one; this keeps every selective
+/// clause (up to [`MAX_CLAUSES`]), so that a rule asking for `cmd.exe` and an
+/// unusual command line is a candidate only where both occur, not on every
+/// `cmd.exe`. A presence clause is kept only when it is the best there is: it
+/// holds on nearly every event of the rule's log source and would only cost.
 fn and_combine(parts: impl IntoIterator<Item = Analysis>) -> Analysis {
-    let mut best: Option<Vec<Witness>> = None;
-    for part in parts {
-        let Analysis::Witnesses(ws) = part else {
-            continue;
-        };
-        if ws.is_empty() {
-            continue;
-        }
-        if best.as_ref().is_none_or(|b| set_score(&ws) < set_score(b)) {
-            best = Some(ws);
-        }
-    }
-    match best {
-        Some(ws) => Analysis::Witnesses(ws),
-        None => Analysis::Open,
+    let clauses: Vec<Vec<Witness>> = parts
+        .into_iter()
+        .filter_map(|part| match part {
+            Analysis::Clauses(clauses) => Some(clauses),
+            Analysis::Open => None,
+        })
+        .flatten()
+        .collect();
+    if clauses.is_empty() {
+        Analysis::Open
+    } else {
+        Analysis::Clauses(normalize(clauses))
     }
 }
+
+/// Mamoru: sorts and deduplicates each clause and the clauses, most selective
+/// first, and keeps the first and the selective others, at most [`MAX_CLAUSES`].
+fn normalize(mut clauses: Vec<Vec<Witness>>) -> Vec<Vec<Witness>> {
+    for clause in &mut clauses {
+        clause.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+        clause.dedup();
+    }
+    clauses.retain(|c| !c.is_empty());
+    clauses.sort_by(|a, b| clause_order(a).cmp(&clause_order(b)));
+    clauses.dedup();
+    let mut kept = 0;
+    clauses.retain(|c| {
+        let keep = kept == 0 || (kept < MAX_CLAUSES && set_score(c).0 < PRESENCE_RANK);
+        kept += usize::from(keep);
+        keep
+    });
+    clauses
+}
+
+/// Clauses by selectivity, then by their witnesses (for a deterministic order).
+fn clause_order(clause: &[Witness]) -> ((u8, usize), Vec<(u8, &str, &str)>) {
+    (set_score(clause), clause.iter().map(sort_key).collect())
+}
+
+/// The rank of [`Witness::Presence`], the least selective kind.
+const PRESENCE_RANK: u8 = 5;
 
 /// Score a witness set: its least selective member first (the set is only as
 /// good as its worst alternative), then its size.
@@ -254,7 +312,7 @@ fn analyze_detection(detection: &CompiledDetection) -> Analysis {
                 // `get_field` does; presence of the array is sound without
                 // that assumption.
                 ArrayQuantifier::Any | ArrayQuantifier::All => {
-                    Analysis::Witnesses(vec![Witness::Presence {
+                    Analysis::one(vec![Witness::Presence {
                         field: field.clone(),
                     }])
                 }
@@ -278,7 +336,7 @@ fn analyze_item(item: &CompiledDetectionItem) -> Analysis {
         // Matches precisely when the field is absent.
         Some(false) => return Analysis::Open,
         Some(true) => {
-            return Analysis::Witnesses(vec![Witness::Presence {
+            return Analysis::one(vec![Witness::Presence {
                 field: field.to_string(),
             }]);
         }
@@ -293,8 +351,8 @@ fn analyze_item(item: &CompiledDetectionItem) -> Analysis {
     // The field must exist for this item to hold, so presence is always
     // available as a fallback when the matcher itself yields nothing.
     match analyze_matcher(&item.matcher, Some(field)) {
-        Analysis::Witnesses(ws) if !ws.is_empty() => Analysis::Witnesses(ws),
-        _ => Analysis::Witnesses(vec![Witness::Presence {
+        Analysis::Clauses(clauses) if !clauses.is_empty() => Analysis::Clauses(clauses),
+        _ => Analysis::one(vec![Witness::Presence {
             field: field.to_string(),
         }]),
     }
@@ -312,7 +370,7 @@ fn analyze_matcher(matcher: &CompiledMatcher, field: Option<&str>) -> Analysis {
             value,
             case_insensitive,
         } => match (fold_literal(value, *case_insensitive), field) {
-            (Some(v), Some(f)) => Analysis::Witnesses(vec![Witness::Exact {
+            (Some(v), Some(f)) => Analysis::one(vec![Witness::Exact {
                 field: f.to_string(),
                 value: v,
             }]),
@@ -320,7 +378,7 @@ fn analyze_matcher(matcher: &CompiledMatcher, field: Option<&str>) -> Analysis {
             // string in the event, so the literal is a containment witness at
             // best (and in fact an equality one, but containment is what the
             // index can check without knowing field boundaries).
-            (Some(v), None) => Analysis::Witnesses(vec![Witness::Keyword { needle: v }]),
+            (Some(v), None) => Analysis::one(vec![Witness::Keyword { needle: v }]),
             (None, _) => Analysis::Open,
         },
 
@@ -405,11 +463,11 @@ fn analyze_matcher(matcher: &CompiledMatcher, field: Option<&str>) -> Analysis {
 
 fn substring_witness(value: &str, case_insensitive: bool, field: Option<&str>) -> Analysis {
     match (fold_literal(value, case_insensitive), field) {
-        (Some(needle), Some(f)) => Analysis::Witnesses(vec![Witness::Substring {
+        (Some(needle), Some(f)) => Analysis::one(vec![Witness::Substring {
             field: f.to_string(),
             needle,
         }]),
-        (Some(needle), None) => Analysis::Witnesses(vec![Witness::Keyword { needle }]),
+        (Some(needle), None) => Analysis::one(vec![Witness::Keyword { needle }]),
         (None, _) => Analysis::Open,
     }
 }
@@ -522,7 +580,7 @@ mod tests {
 
     fn witnesses(yaml: &str) -> Vec<Witness> {
         match analyze(yaml) {
-            RuleWitness::AnyOf(ws) => ws,
+            RuleWitness::AllOf(mut clauses) => clauses.swap_remove(0),
             RuleWitness::Open => panic!("expected witnesses, got Open"),
         }
     }
