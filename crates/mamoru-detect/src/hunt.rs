@@ -17,6 +17,7 @@ use crate::event::{SyslogOptions, from_evtx_json_bytes, from_json_line, from_sys
 use crate::{LogEvent, RuleSet};
 
 const EVTX_MAGIC: &[u8] = b"ElfFile\0";
+const CHUNK_MAGIC: &[u8] = b"ElfChnk\0";
 /// EVTX chunks are 64 KiB, after a file header of 4 KiB (as the `evtx` crate reads them).
 const CHUNK_SIZE: u64 = 65_536;
 const FILE_HEADER_SIZE: u64 = 4_096;
@@ -318,7 +319,8 @@ fn read_chunk(path: &Path, index: u64) -> Result<Option<EvtxChunkData>, String> 
             f.read_exact(&mut data)
         })
         .map_err(|e| format!("the chunk could not be read: {e}"))?;
-    if data.iter().all(|b| *b == 0) {
+    // A chunk that starts with its magic is not empty; only the others are scanned for zeros.
+    if !data.starts_with(CHUNK_MAGIC) && data.iter().all(|b| *b == 0) {
         return Ok(None);
     }
     EvtxChunkData::new(data, false).map(Some).map_err(|e| e.to_string())
