@@ -102,7 +102,7 @@ impl LogEvent {
 }
 
 /// An event id written as text that reads as a whole number ("4688", "04688", "4688.0")
-/// becomes that number. Rules compare `EventID` as text (see `rules::steer`), which then
+/// becomes that number. Rules compare `EventID` as text (see `rules::event_ids`), which then
 /// agrees with Sigma's numeric comparison of `EventID: 4688` on every event.
 fn canonical_event_id(value: FieldValue<'_>) -> Option<Value> {
     match value {

@@ -1,10 +1,10 @@
 //! A loaded rule set: Sigma rules compiled by `rsigma-eval`, grouped by the log source
 //! they name (one engine per group), correlation rules, and what could not be loaded.
 
+mod event_ids;
 mod load;
 mod locate;
 mod normalize;
-mod steer;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -152,7 +152,7 @@ impl RuleSet {
                 failures.push(origin.failure(&reason));
                 continue;
             }
-            steer::rule(&mut rule);
+            event_ids::rule(&mut rule);
             let key = LogSourceKey::new(
                 rule.logsource.product.as_deref(),
                 rule.logsource.category.as_deref(),
