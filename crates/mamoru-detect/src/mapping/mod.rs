@@ -292,6 +292,26 @@ mod tests {
     }
 
     #[test]
+    fn kernel_file_events_are_file_access_and_file_rename_and_others_are_not() {
+        // The taxonomy names an ETW provider for these, not a channel.
+        let m = Mapping::builtin();
+        let keys = |json: &str| {
+            let mut out = Vec::new();
+            m.routes(&from_json_line(json).unwrap(), &mut out);
+            out.iter().map(|(s, _)| m.sources[*s].key.to_string()).collect::<Vec<_>>()
+        };
+        let etw = keys(
+            r##"{"Event":{"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Kernel-File"}},"EventID":12,"Channel":"Microsoft-Windows-Kernel-File/Analytic"}}}"##,
+        );
+        assert!(etw.contains(&"product: windows, category: file_access".to_string()), "{etw:?}");
+        assert!(etw.contains(&"product: windows, category: file_rename".to_string()), "{etw:?}");
+        let sysmon = keys(
+            r##"{"Event":{"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Sysmon"}},"EventID":11,"Channel":"Microsoft-Windows-Sysmon/Operational"}}}"##,
+        );
+        assert!(!sysmon.iter().any(|k| k.contains("file_access") || k.contains("file_rename")), "{sysmon:?}");
+    }
+
+    #[test]
     fn conditions_on_fields_of_every_name_see_the_fields_the_event_has() {
         let mut m = Mapping::builtin();
         let names = ["a", "program", "log_format", "devid", "Provider_Name", "x1", "x2", "EventID"];
