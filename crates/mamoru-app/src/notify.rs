@@ -133,6 +133,10 @@ impl App {
     /// limit), then delivers every pending message to its organisation's webhook and mail
     /// server. `mamoru serve` runs this every minute.
     pub async fn deliver_notifications(&self) -> Result<Delivered> {
+        // One delivery at a time in this process; what the first delivered, the next finds
+        // posted. (Another process delivering the same outbox at the same moment can still
+        // send a message twice: the outbox has no claim on a row.)
+        let _one = self.delivering.lock().await;
         self.queue_alert_messages().await?;
         self.queue_case_reminders(jiff::Timestamp::now()).await?;
         let pending = self.store.pending_notifications().await?;

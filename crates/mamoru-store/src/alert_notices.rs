@@ -4,6 +4,9 @@
 //! The app then sends each as a message while the hourly limit allows (`sent`); the rest
 //! wait (`held`) for the one digest an hour allows (`digest`). A message and the mark on its
 //! alerts are written in one transaction, so a crash neither loses nor repeats a message.
+//! The mark only moves an alert on from the state it was read in, and a message is queued
+//! only for alerts it moved: `serve` queues from its delivery loop and from each batch of
+//! live detections, and two of them reading the same pending alert sent it twice.
 //! This is delivery bookkeeping, like the outbox itself, so it is not in the audit log.
 
 use jiff::Timestamp;
@@ -83,24 +86,30 @@ impl Store {
         Ok(u64::try_from(row.int("n")?).unwrap_or(0))
     }
 
-    /// Queues one message per alert and marks the alerts sent.
-    pub async fn queue_alert_messages(&self, org: OrgId, kind: &str, messages: &[AlertMessage]) -> Result<()> {
+    /// Queues one message per alert that is still pending and marks it sent; returns how
+    /// many were queued (another caller may have queued the rest).
+    pub async fn queue_alert_messages(&self, org: OrgId, kind: &str, messages: &[AlertMessage]) -> Result<usize> {
         let mut tx = self.pool.write().await?;
+        let mut queued = 0;
         for m in messages {
-            queue(&mut tx, org, kind, &m.subject, &m.body).await?;
-            mark(&mut tx, org, &[m.alert], "sent").await?;
+            if mark(&mut tx, org, &[m.alert], Owed::Pending, "sent").await? > 0 {
+                queue(&mut tx, org, kind, &m.subject, &m.body).await?;
+                queued += 1;
+            }
         }
-        tx.commit().await
+        tx.commit().await?;
+        Ok(queued)
     }
 
-    /// Marks alerts as waiting for a digest.
+    /// Marks pending alerts as waiting for a digest.
     pub async fn hold_alert_messages(&self, org: OrgId, alerts: &[AlertId]) -> Result<()> {
         let mut tx = self.pool.write().await?;
-        mark(&mut tx, org, alerts, "held").await?;
+        mark(&mut tx, org, alerts, Owed::Pending, "held").await?;
         tx.commit().await
     }
 
-    /// Queues one message about many alerts and marks them told.
+    /// Queues one message about the alerts that are still held and marks them told; returns
+    /// whether it was queued (not when another caller told them all already).
     pub async fn queue_alert_digest(
         &self,
         org: OrgId,
@@ -108,11 +117,14 @@ impl Store {
         subject: &str,
         body: &str,
         alerts: &[AlertId],
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let mut tx = self.pool.write().await?;
-        queue(&mut tx, org, kind, subject, body).await?;
-        mark(&mut tx, org, alerts, "digest").await?;
-        tx.commit().await
+        let told = mark(&mut tx, org, alerts, Owed::Held, "digest").await?;
+        if told > 0 {
+            queue(&mut tx, org, kind, subject, body).await?;
+        }
+        tx.commit().await?;
+        Ok(told > 0)
     }
 }
 
@@ -125,12 +137,14 @@ async fn queue(tx: &mut Tx, org: OrgId, kind: &str, subject: &str, body: &str) -
     .map(drop)
 }
 
-async fn mark(tx: &mut Tx, org: OrgId, alerts: &[AlertId], state: &str) -> Result<()> {
+/// Moves the alerts that are still `from` to `state`; returns how many moved.
+async fn mark(tx: &mut Tx, org: OrgId, alerts: &[AlertId], from: Owed, state: &str) -> Result<u64> {
+    let mut moved = 0;
     for chunk in alerts.chunks(500) {
-        let mut params = vec![Arg::from(state), Arg::from(org.get())];
+        let mut params = vec![Arg::from(state), Arg::from(org.get()), Arg::from(from.code())];
         let list = in_list(&mut params, chunk.iter().map(|a| a.get()));
-        let sql = format!("UPDATE alerts SET notify = $1 WHERE org_id = $2 AND id IN ({list})");
-        tx.execute(sql.into(), params).await?;
+        let sql = format!("UPDATE alerts SET notify = $1 WHERE org_id = $2 AND notify = $3 AND id IN ({list})");
+        moved += tx.execute(sql.into(), params).await?;
     }
-    Ok(())
+    Ok(moved)
 }

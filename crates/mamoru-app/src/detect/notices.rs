@@ -41,16 +41,16 @@ impl App {
             let room = usize::try_from(limit.saturating_sub(sent)).unwrap_or(usize::MAX).min(pending.len());
             let (now_sent, held) = pending.split_at(room);
             let messages: Vec<AlertMessage> = now_sent.iter().map(message).collect();
-            self.store.queue_alert_messages(org, KIND_ALERT, &messages).await?;
-            queued += messages.len();
+            queued += self.store.queue_alert_messages(org, KIND_ALERT, &messages).await?;
             self.store.hold_alert_messages(org, &held.iter().map(|a| a.id).collect::<Vec<_>>()).await?;
         }
         let held = self.store.alerts_owing(org, Owed::Held).await?;
         if !held.is_empty() && self.store.count_notifications_since(org, KIND_DIGEST, hour_ago).await? == 0 {
             let (subject, body) = digest(&held);
             let ids: Vec<_> = held.iter().map(|a| a.id).collect();
-            self.store.queue_alert_digest(org, KIND_DIGEST, &subject, &body, &ids).await?;
-            queued += 1;
+            if self.store.queue_alert_digest(org, KIND_DIGEST, &subject, &body, &ids).await? {
+                queued += 1;
+            }
         }
         Ok(queued)
     }

@@ -196,12 +196,16 @@ async fn new_alerts_at_the_threshold_owe_a_message_until_queued() {
 
         let since = Timestamp::now() - SignedDuration::from_hours(1);
         let message = AlertMessage { alert: owing[0].id, subject: "s".into(), body: "{}".into() };
-        s.queue_alert_messages(org, "detect.alert", &[message]).await.unwrap();
+        assert_eq!(s.queue_alert_messages(org, "detect.alert", std::slice::from_ref(&message)).await.unwrap(), 1);
+        // A second caller that read the same pending alert (serve queues from two loops)
+        // queues nothing.
+        assert_eq!(s.queue_alert_messages(org, "detect.alert", &[message]).await.unwrap(), 0);
         s.hold_alert_messages(org, &[owing[1].id]).await.unwrap();
         assert_eq!(s.count_notifications_since(org, "detect.alert", since).await.unwrap(), 1);
         assert!(s.alerts_owing(org, Owed::Pending).await.unwrap().is_empty());
         assert_eq!(s.alerts_owing(org, Owed::Held).await.unwrap().len(), 1);
-        s.queue_alert_digest(org, "detect.digest", "1 more", "{}", &[owing[1].id]).await.unwrap();
+        assert!(s.queue_alert_digest(org, "detect.digest", "1 more", "{}", &[owing[1].id]).await.unwrap());
+        assert!(!s.queue_alert_digest(org, "detect.digest", "1 more", "{}", &[owing[1].id]).await.unwrap());
         assert!(s.orgs_owing_alert_messages().await.unwrap().is_empty());
         assert_eq!(s.pending_notifications().await.unwrap().len(), 2);
         assert_eq!(s.count_notifications_since(org, "detect.alert", Timestamp::now()).await.unwrap(), 0);
