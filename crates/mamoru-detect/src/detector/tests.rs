@@ -4,7 +4,7 @@
 //! there loses detections without an error, so it is checked here against evaluating every
 //! rule of a group on its own.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use evtx::{EvtxParser, ParserSettings};
@@ -22,25 +22,13 @@ fn shared(rel: &str) -> Option<PathBuf> {
     }
 }
 
-fn evtx_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            evtx_files(&path, out);
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("evtx")) {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn the_candidate_index_never_skips_a_rule_that_would_match() {
     let (Some(rules), Some(samples)) = (shared("sigma/rules/windows"), shared("evtx")) else { return };
     let options = LoadOptions { skip_status: Vec::new(), ..LoadOptions::default() };
     let (set, _) = RuleSet::load(&[rules], &options, Mapping::builtin());
-    let mut files = Vec::new();
-    evtx_files(&samples, &mut files);
-    files.sort();
+    let (files, _) =
+        crate::files::collect(&[samples], |p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("evtx")));
     let settings = Arc::new(ParserSettings::default().num_threads(1));
     let (mut events, mut matches, mut candidates_skipped) = (0usize, 0usize, 0usize);
     let mut routes = Vec::new();
