@@ -105,19 +105,23 @@ struct Partial {
 pub fn hunt(files: &[PathBuf], rules: &RuleSet, options: &HuntOptions, progress: &(dyn Fn(u64) + Sync)) -> HuntResult {
     let bytes = AtomicU64::new(0);
     let settings = Arc::new(ParserSettings::default().num_threads(1));
-    let units = files.iter().flat_map(|f| units_of(f));
-    let partials: Vec<Partial> = units
+    let units = files.iter().flat_map(|f| units_of(f)).enumerate();
+    let mut partials: Vec<(usize, Partial)> = units
         .par_bridge()
-        .map(|unit| {
+        .map(|(n, unit)| {
             let (partial, size) = run(unit, rules, options, &settings);
             bytes.fetch_add(size, Ordering::Relaxed);
             progress(size);
-            partial
+            (n, partial)
         })
         .collect();
+    // Back in the order of the input, whatever order the cores finished in: the sorts below
+    // are stable, so events that tie (copies of one log in two files, correlated hits in
+    // the same second) keep the order they were written in, the same on every run.
+    partials.sort_unstable_by_key(|(n, _)| *n);
     let mut result = HuntResult { files: files.len(), bytes: bytes.into_inner(), ..HuntResult::default() };
     let mut pending = Vec::new();
-    for p in partials {
+    for (_, p) in partials {
         result.detections.extend(p.detections);
         result.warnings.extend(p.warnings);
         result.events += p.events;
@@ -141,7 +145,8 @@ fn place_order(place: &Option<String>) -> Option<(&str, u64, &str)> {
     Some((word, number.parse().unwrap_or(u64::MAX), place))
 }
 
-/// Time order; events without a time last; ties by computer, rule and record.
+/// Time order; events without a time last; ties by computer, rule and record, then in the
+/// order they come in (the sort is stable).
 pub fn sort_timeline(detections: &mut [Detection]) {
     detections.sort_by(|a, b| {
         (a.timestamp.is_none(), a.timestamp, &a.computer, a.rule, a.record_id).cmp(&(

@@ -12,3 +12,4 @@ mod spec_encodings;
 mod spec_modifiers;
 mod spec_support;
 mod support;
+mod timeline;
