@@ -3,6 +3,9 @@
 //! from the JSON into the event's one text buffer without a `String` or a map node per
 //! field (decoding cost more than rendering before). The result is the one
 //! [`from_evtx_json`](super::from_evtx_json) gives.
+//!
+//! The JSON is read by sonic-rs's serde reader, which finds the ends of strings with SIMD:
+//! a tenth less time per record than serde_json's (`examples/scan_phases.rs`).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -41,11 +44,12 @@ macro_rules! ignore_scalars {
 
 /// Decodes one record rendered as JSON (`EvtxRecord::into_json_bytes`).
 pub fn from_evtx_json_bytes(bytes: &[u8]) -> Result<LogEvent, EvtxError> {
-    // Names and text take less than half of a record's JSON (no quotes, braces, escapes or
-    // `#attributes` wrapping), so the buffer is not grown while it fills.
-    let mut out = Fields::with_capacity(32, bytes.len() / 2);
+    // Names and text take no more room than the record's JSON (quotes, braces, escapes and
+    // `#attributes` wrappings are dropped), so the buffer is not grown while it fills: at
+    // half the JSON's size it was, in most Security records.
+    let mut out = Fields::with_capacity(32, bytes.len());
     let mut has_system = false;
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut de = sonic_rs::Deserializer::from_slice(bytes);
     Walk { out: &mut out, has_system: &mut has_system, level: Level::Root }
         .deserialize(&mut de)
         .and_then(|()| de.end())
@@ -275,7 +279,7 @@ impl<'de> Visitor<'de> for Attributes<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let Attributes { element, out } = self;
-        let mut joined = String::new();
+        let mut joined = String::with_capacity(64);
         while let Some(name) = map.next_key_seed(Key)? {
             joined.clear();
             joined.push_str(element);
