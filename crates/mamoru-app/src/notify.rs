@@ -134,8 +134,7 @@ impl App {
     /// server. `mamoru serve` runs this every minute.
     pub async fn deliver_notifications(&self) -> Result<Delivered> {
         // One delivery at a time in this process; what the first delivered, the next finds
-        // posted. (Another process delivering the same outbox at the same moment can still
-        // send a message twice: the outbox has no claim on a row.)
+        // posted. Another process delivering the same outbox skips what this one claimed.
         let _one = self.delivering.lock().await;
         self.queue_alert_messages().await?;
         self.queue_case_reminders(jiff::Timestamp::now()).await?;
@@ -149,6 +148,11 @@ impl App {
                 done.held += 1;
                 continue;
             }
+            // Read again as claimed: another process may have delivered it, or one of its
+            // channels, since the list was read.
+            let Some(n) = self.store.claim_notification(n.id, jiff::Timestamp::now()).await? else {
+                continue;
+            };
             let mut errors = Vec::new();
             if let Some(url) = org.webhook_url.as_deref().filter(|_| n.posted_at.is_none()) {
                 let client = match &client {

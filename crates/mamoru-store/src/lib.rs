@@ -68,7 +68,7 @@ pub use error::{Error, Result};
 pub use findings::{Decision, Finding, FindingQuery, Matched, OpenCounts, Rematched};
 pub use import::ImportSummary;
 pub use migrate::latest_version;
-pub use notifications::{Channel, MAX_ATTEMPTS, Notification};
+pub use notifications::{CLAIM, Channel, MAX_ATTEMPTS, Notification};
 pub use notify_settings::NotificationSettings;
 pub use orgs::Organization;
 pub use parties::ChainEntry;

@@ -41,6 +41,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(9, "0009_bcp"),
     migration!(10, "0010_plans"),
     migration!(11, "0011_bcp_diagrams"),
+    migration!(12, "0012_notification_claims"),
 ];
 
 /// The newest schema version this binary knows.

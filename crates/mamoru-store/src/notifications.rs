@@ -51,6 +51,11 @@ const COLUMNS: &str =
 /// Attempts after which a message is no longer retried (it stays listed with its error).
 pub const MAX_ATTEMPTS: i64 = 5;
 
+/// How long a claim on a message holds: longer than one delivery takes (a webhook post
+/// times out after 10 s, an SMTP exchange after 20 s), short enough that a message whose deliverer
+/// died goes out a few minutes late rather than never.
+pub const CLAIM: jiff::SignedDuration = jiff::SignedDuration::from_mins(2);
+
 impl Store {
     /// Adds a message to the outbox.
     pub async fn queue_notification(&self, org: OrgId, kind: &str, subject: &str, body: &str) -> Result<i64> {
@@ -95,13 +100,42 @@ impl Store {
         tx.commit().await
     }
 
-    /// Records a delivery attempt: `Ok` delivered, `Err` why not.
+    /// Claims a pending message for a delivery starting `now`, and gives it back as it
+    /// stands once claimed (what another deliverer sent before is marked in it). `None`
+    /// when it is delivered, given up on, or claimed by another deliverer whose claim still
+    /// holds. The claim ends with [`Store::notification_attempted`], or [`CLAIM`] after `now`.
+    pub async fn claim_notification(&self, id: i64, now: Timestamp) -> Result<Option<Notification>> {
+        let until = (now + CLAIM).as_second();
+        let mut tx = self.pool.write().await?;
+        // One statement: the database serialises the writers, and the second finds the
+        // first's claim in the row it re-reads.
+        let claimed = tx
+            .execute(
+                "UPDATE notifications SET claimed_until = $1 WHERE id = $2 AND delivered_at IS NULL \
+                 AND attempts < $3 AND (claimed_until IS NULL OR claimed_until <= $4)"
+                    .into(),
+                args![until, id, MAX_ATTEMPTS, now.as_second()],
+            )
+            .await?;
+        let row = if claimed == 1 {
+            let sql = format!("SELECT {COLUMNS} FROM notifications WHERE id = $1");
+            Some(tx.fetch_one(sql.into(), args![id]).await?)
+        } else {
+            None
+        };
+        tx.commit().await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// Records a delivery attempt: `Ok` delivered, `Err` why not. Either way the claim on
+    /// the message ends.
     pub async fn notification_attempted(&self, id: i64, outcome: Result<(), String>) -> Result<()> {
         let mut tx = self.pool.write().await?;
         match outcome {
             Ok(()) => {
                 tx.execute(
-                    "UPDATE notifications SET delivered_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2"
+                    "UPDATE notifications SET delivered_at = $1, attempts = attempts + 1, last_error = NULL, \
+                     claimed_until = NULL WHERE id = $2"
                         .into(),
                     args![now(), id],
                 )
@@ -109,7 +143,9 @@ impl Store {
             }
             Err(e) => {
                 tx.execute(
-                    "UPDATE notifications SET attempts = attempts + 1, last_error = $1 WHERE id = $2".into(),
+                    "UPDATE notifications SET attempts = attempts + 1, last_error = $1, claimed_until = NULL \
+                     WHERE id = $2"
+                        .into(),
                     args![e, id],
                 )
                 .await?

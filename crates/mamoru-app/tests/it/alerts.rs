@@ -84,3 +84,34 @@ async fn an_unreachable_webhook_is_retried_and_the_error_kept() {
     assert!(n.delivered_at.is_none() && n.attempts == 1 && n.last_error.is_some(), "{n:?}");
     assert_eq!(app.store().pending_notifications().await.unwrap().len(), 1, "retried next round");
 }
+
+/// `mamoru serve` and `mamoru ingest` on the same data both deliver the outbox; run at the
+/// same moment, they post each message once between them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_delivering_one_outbox_post_each_message_once() {
+    let hook = serve(HashMap::new()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (first, p) = app_with_fortigate(dir.path()).await;
+    first.set_webhook(&p, Some(&format!("{}/hook", hook.base))).await.unwrap();
+    let second = App::new(Store::open(&Location::Dir(dir.path().to_owned())).await.unwrap(), Config::default());
+    for i in 0..30 {
+        let body = serde_json::json!({"kind": "test", "text": format!("message {i}")}).to_string();
+        first.store().queue_notification(p.org, "test", &format!("message {i}"), &body).await.unwrap();
+    }
+    let (a, b) = tokio::join!(first.deliver_notifications(), second.deliver_notifications());
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.sent + b.sent, 30, "{a:?} {b:?}");
+
+    let mut texts: Vec<String> = hook
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|s| serde_json::from_slice::<serde_json::Value>(&s.body).unwrap()["text"].as_str().unwrap().to_owned())
+        .collect();
+    texts.sort();
+    let mut expected: Vec<String> = (0..30).map(|i| format!("message {i}")).collect();
+    expected.sort();
+    assert_eq!(texts, expected, "each message posted once");
+    assert_eq!(first.store().pending_notifications().await.unwrap().len(), 0);
+}

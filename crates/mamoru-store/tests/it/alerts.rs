@@ -1,6 +1,6 @@
 use jiff::{SignedDuration, Timestamp};
 use mamoru_domain::{AlertLevel, AlertPolicy, AlertStatus, SmtpSecurity, SmtpSettings};
-use mamoru_store::{AlertMessage, AlertQuery, AuditQuery, Error, NewDetection, NewSuppression, Owed};
+use mamoru_store::{AlertMessage, AlertQuery, AuditQuery, CLAIM, Channel, Error, NewDetection, NewSuppression, Owed};
 
 use super::support::{actor, each_backend, org_with_facility};
 
@@ -209,6 +209,36 @@ async fn new_alerts_at_the_threshold_owe_a_message_until_queued() {
         assert!(s.orgs_owing_alert_messages().await.unwrap().is_empty());
         assert_eq!(s.pending_notifications().await.unwrap().len(), 2);
         assert_eq!(s.count_notifications_since(org, "detect.alert", Timestamp::now()).await.unwrap(), 0);
+    })
+    .await;
+}
+
+/// A message is claimed by one deliverer at a time; the claim ends with the attempt, or
+/// runs out when its deliverer died.
+#[tokio::test]
+async fn a_message_is_claimed_by_one_deliverer_until_its_attempt_or_the_claim_runs_out() {
+    each_backend(|t| async move {
+        let s = &t.store;
+        let (org, _) = org_with_facility(s, "みなと会", "みなと総合病院").await;
+        let id = s.queue_notification(org, "test", "s", "{}").await.unwrap();
+        let t0: Timestamp = "2026-11-26T01:00:00Z".parse().unwrap();
+        let claimed = s.claim_notification(id, t0).await.unwrap().expect("the first claim holds");
+        assert_eq!((claimed.id, claimed.posted_at), (id, None), "{}", t.name);
+        let second = t0 + SignedDuration::from_secs(1);
+        assert!(s.claim_notification(id, second).await.unwrap().is_none(), "{}: claimed twice", t.name);
+
+        // Its deliverer posted it, then died before recording the attempt: once the claim
+        // runs out, the next deliverer gets it, with the post marked so it is not repeated.
+        s.notification_sent_by(id, Channel::Webhook).await.unwrap();
+        let later = t0 + CLAIM;
+        let again = s.claim_notification(id, later).await.unwrap().expect("an expired claim frees it");
+        assert!(again.posted_at.is_some(), "{}", t.name);
+
+        // A failed attempt ends the claim at once; a delivered message is never claimed.
+        s.notification_attempted(id, Err("mail: refused".into())).await.unwrap();
+        assert!(s.claim_notification(id, later).await.unwrap().is_some(), "{}", t.name);
+        s.notification_attempted(id, Ok(())).await.unwrap();
+        assert!(s.claim_notification(id, later + CLAIM).await.unwrap().is_none(), "{}", t.name);
     })
     .await;
 }
