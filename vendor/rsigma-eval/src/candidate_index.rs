@@ -218,11 +218,20 @@ struct CandidateSet<'a> {
 /// A rule already among the candidates, whatever its clauses.
 const CHOSEN: u8 = u8::MAX;
 
+thread_local! {
+    /// Mamoru: the `seen` array of the thread's last candidate set, its allocation reused
+    /// (a set is made per event and per rule group).
+    static SEEN: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 impl<'a> CandidateSet<'a> {
     fn new(need: &'a [u8]) -> Self {
+        let mut seen = SEEN.take();
+        seen.clear();
+        seen.resize(need.len(), 0);
         CandidateSet {
             need,
-            seen: vec![0; need.len()],
+            seen,
             out: Vec::new(),
         }
     }
@@ -258,20 +267,31 @@ impl<'a> CandidateSet<'a> {
     /// Ascending rule order, which makes the engine's result order a function
     /// of the rule set alone rather than of hash iteration order.
     fn finish(mut self) -> Vec<usize> {
-        self.out.sort_unstable();
-        self.out
+        let mut out = std::mem::take(&mut self.out);
+        out.sort_unstable();
+        out
+    }
+}
+
+impl Drop for CandidateSet<'_> {
+    fn drop(&mut self) {
+        SEEN.set(std::mem::take(&mut self.seen));
     }
 }
 
 /// Witness-based inverted index over compiled rules.
 pub(crate) struct CandidateIndex {
-    fields: HashMap<String, FieldEntry>,
+    /// Mamoru: field path → its place in `entries`.
+    fields: HashMap<String, usize>,
+    /// Mamoru: each indexed field with its entry, found by place from `fields` and
+    /// `fields_for_event_key`, so that a probed key costs one hash lookup, not two.
+    entries: Vec<(String, FieldEntry)>,
     /// Event-facing top-level key → index field paths to probe.
     ///
     /// Keys are unescaped the way JSON object keys appear (`args[0]`), while
     /// values keep the witness spelling (`args\[0\]`, `actor.id`, …). Sparse
     /// events iterate their own keys and only touch these buckets.
-    fields_for_event_key: HashMap<String, Vec<String>>,
+    fields_for_event_key: HashMap<String, Vec<usize>>,
     keyword: Option<NeedleSet>,
     /// Rules with no sound witness, always evaluated.
     always: Vec<usize>,
@@ -293,6 +313,7 @@ impl CandidateIndex {
     pub(crate) fn empty() -> Self {
         CandidateIndex {
             fields: HashMap::new(),
+            entries: Vec::new(),
             fields_for_event_key: HashMap::new(),
             keyword: None,
             always: Vec::new(),
@@ -440,19 +461,28 @@ impl CandidateIndex {
     }
 
     fn entry(&mut self, field: String) -> &mut FieldEntry {
+        let place = match self.fields.get(&field) {
+            Some(&place) => place,
+            None => {
+                let place = self.entries.len();
+                self.entries.push((field.clone(), FieldEntry::default()));
+                self.fields.insert(field.clone(), place);
+                place
+            }
+        };
         // Register under the unescaped full path so a flat JSON key that
         // contains dots (`process.command_line`) still finds its witnesses,
         // and under the first path segment so nested objects (`process: {…}`)
         // do too. `get_field` itself tries flat then nested.
         let flat = unescape_brackets(&field).into_owned();
-        push_probe_field(&mut self.fields_for_event_key, flat, &field);
+        push_probe_field(&mut self.fields_for_event_key, flat, place);
         if let Some(root) = nested_root_key(&field) {
-            push_probe_field(&mut self.fields_for_event_key, root.into_owned(), &field);
+            push_probe_field(&mut self.fields_for_event_key, root.into_owned(), place);
         } else if let Some(root) = positional_root_key(&field) {
             // `args[0]` / `args[-1]` need the `args` array present on the event.
-            push_probe_field(&mut self.fields_for_event_key, root.into_owned(), &field);
+            push_probe_field(&mut self.fields_for_event_key, root.into_owned(), place);
         }
-        self.fields.entry(field).or_default()
+        &mut self.entries[place].1
     }
 
     fn mark_always(&mut self, rule_idx: usize, rule: &CompiledRule) {
@@ -473,7 +503,7 @@ impl CandidateIndex {
     }
 
     fn sort_buckets(&mut self) {
-        for entry in self.fields.values_mut() {
+        for (_, entry) in &mut self.entries {
             entry.presence.sort_unstable();
             entry.presence.dedup();
             for rules in entry.exact.values_mut() {
@@ -542,18 +572,17 @@ impl CandidateIndex {
         // those roots. On sparse payloads (e.g. raw Windows `message`+`product`)
         // this turns an O(indexed fields) miss storm into O(event keys).
         if event.visit_top_level_keys(&mut |key| {
-            if let Some(fields) = self.fields_for_event_key.get(key) {
-                for field in fields {
-                    if let Some(entry) = self.fields.get(field) {
-                        Self::apply_field_hit(event, field, entry, set);
-                    }
+            if let Some(places) = self.fields_for_event_key.get(key) {
+                for &place in places {
+                    let (field, entry) = &self.entries[place];
+                    Self::apply_field_hit(event, field, entry, set);
                 }
             }
         }) {
             return;
         }
 
-        for (field, entry) in &self.fields {
+        for (field, entry) in &self.entries {
             Self::apply_field_hit(event, field, entry, set);
         }
     }
@@ -657,10 +686,10 @@ impl CandidateIndex {
     }
 }
 
-fn push_probe_field(map: &mut HashMap<String, Vec<String>>, key: String, field: &str) {
+fn push_probe_field(map: &mut HashMap<String, Vec<usize>>, key: String, place: usize) {
     let bucket = map.entry(key).or_default();
-    if !bucket.iter().any(|f| f == field) {
-        bucket.push(field.to_string());
+    if !bucket.contains(&place) {
+        bucket.push(place);
     }
 }
 
@@ -1357,10 +1386,9 @@ detection:
             "fields={:?}",
             index.fields.keys().collect::<Vec<_>>()
         );
-        assert_eq!(
-            index.fields_for_event_key.get("args[0]"),
-            Some(&vec![r"args\[0\]".to_string()])
-        );
+        let places = &index.fields_for_event_key["args[0]"];
+        let probed: Vec<&str> = places.iter().map(|&p| index.entries[p].0.as_str()).collect();
+        assert_eq!(probed, [r"args\[0\]"]);
         assert_eq!(candidates(&index, &json!({"args[0]": "cmd.exe"})), vec![0]);
     }
 }
