@@ -2,25 +2,25 @@
 //! blocks of lines, all on the rayon pool, so one large file uses every core as well as
 //! many small ones do. A damaged file or record becomes a warning and the scan goes on.
 
+mod chunk;
+
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use evtx::{EvtxChunkData, EvtxFileHeader, EvtxParser, ParserSettings};
+use evtx::{EvtxFileHeader, EvtxParser, ParserSettings};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::detector::{Detection, Pending};
-use crate::event::{SyslogOptions, from_evtx_json_bytes, from_json_line, from_syslog_line};
+use crate::event::{SyslogOptions, from_json_line, from_syslog_line};
 use crate::{LogEvent, RuleSet};
 
+use self::chunk::{CHUNK_SIZE, file_header, scan_chunk};
+
 const EVTX_MAGIC: &[u8] = b"ElfFile\0";
-const CHUNK_MAGIC: &[u8] = b"ElfChnk\0";
-/// EVTX chunks are 64 KiB, after a file header of 4 KiB (as the `evtx` crate reads them).
-const CHUNK_SIZE: u64 = 65_536;
-const FILE_HEADER_SIZE: u64 = 4_096;
 /// Lines per unit of work for text logs.
 const LINES_PER_BLOCK: usize = 4096;
 
@@ -80,6 +80,8 @@ enum Unit {
     Chunk {
         file: Arc<str>,
         path: Arc<Path>,
+        /// The file's header, which the chunk's parser is given with it.
+        header: Arc<[u8]>,
         index: u64,
     },
     Lines {
@@ -104,7 +106,8 @@ struct Partial {
 /// from any thread.
 pub fn hunt(files: &[PathBuf], rules: &RuleSet, options: &HuntOptions, progress: &(dyn Fn(u64) + Sync)) -> HuntResult {
     let bytes = AtomicU64::new(0);
-    let settings = Arc::new(ParserSettings::default().num_threads(1));
+    // Each chunk is parsed and rendered on the core scanning it, not on threads of the parser.
+    let settings = ParserSettings::default().num_threads(1);
     let units = files.iter().flat_map(|f| units_of(f)).enumerate();
     let mut partials: Vec<(usize, Partial)> = units
         .par_bridge()
@@ -173,8 +176,8 @@ fn units_of(path: &Path) -> Box<dyn Iterator<Item = Unit> + Send> {
         return failed("the file is empty".into());
     }
     if head[..n] == EVTX_MAGIC[..n.min(8)] && n == 8 {
-        return match EvtxParser::from_path(path) {
-            Ok(parser) => {
+        return match EvtxParser::from_path(path).and_then(|p| Ok((p, file_header(path)?))) {
+            Ok((parser, file_header)) => {
                 // The chunks the parser would read: every whole 64 KiB after the header,
                 // each read and checked by the core that scans it (reading them one after
                 // another on one thread held the other cores back on a large file).
@@ -186,7 +189,12 @@ fn units_of(path: &Path) -> Box<dyn Iterator<Item = Unit> + Send> {
                 let path: Arc<Path> = path.into();
                 Box::new(
                     (0..chunks)
-                        .map(move |index| Unit::Chunk { file: file.clone(), path: path.clone(), index })
+                        .map(move |index| Unit::Chunk {
+                            file: file.clone(),
+                            path: path.clone(),
+                            header: file_header.clone(),
+                            index,
+                        })
                         .chain(cut),
                 )
             }
@@ -239,53 +247,15 @@ fn line_blocks(file: Arc<str>, reader: BufReader<File>, json: bool) -> impl Iter
     })
 }
 
-fn run(unit: Unit, rules: &RuleSet, options: &HuntOptions, settings: &Arc<ParserSettings>) -> (Partial, u64) {
+fn run(unit: Unit, rules: &RuleSet, options: &HuntOptions, settings: &ParserSettings) -> (Partial, u64) {
     let mut out = Partial::default();
     match unit {
         Unit::Failed(w) => {
             out.warnings.push(w);
             (out, 0)
         }
-        Unit::Chunk { file, path, index } => {
-            // Numbered from 0, as the `evtx` crate's own messages number them.
-            let chunk_warning =
-                |reason: String| Warning { file: file.to_string(), place: Some(format!("chunk {index}")), reason };
-            let mut data = match read_chunk(&path, index) {
-                Ok(Some(data)) => data,
-                // Dirty files can have empty chunks between full ones.
-                Ok(None) => return (out, CHUNK_SIZE),
-                Err(reason) => {
-                    out.warnings.push(chunk_warning(reason));
-                    return (out, CHUNK_SIZE);
-                }
-            };
-            data.number = Some(index);
-            let size = data.data.len() as u64;
-            match data.parse(settings.clone()) {
-                Ok(mut chunk) => {
-                    for record in chunk.iter() {
-                        // Rendered as JSON bytes and read straight into the flat event: a
-                        // `serde_json::Value` tree in between cost more than both steps.
-                        let record = match record.and_then(|r| r.into_json_bytes()) {
-                            Ok(r) => r,
-                            Err(e) => {
-                                out.warnings.push(chunk_warning(format!("a record could not be read: {e}")));
-                                continue;
-                            }
-                        };
-                        let id = record.event_record_id;
-                        match from_evtx_json_bytes(&record.data) {
-                            Ok(event) => scan(&event, &file, rules, &mut out),
-                            Err(e) => out.warnings.push(Warning {
-                                file: file.to_string(),
-                                place: Some(format!("record {id}")),
-                                reason: e.to_string(),
-                            }),
-                        }
-                    }
-                }
-                Err(e) => out.warnings.push(chunk_warning(e.to_string())),
-            }
+        Unit::Chunk { file, path, header, index } => {
+            let size = scan_chunk(&file, &path, &header, index, rules, settings, &mut out);
             (out, size)
         }
         Unit::Lines { file, first_line, lines, json } => {
@@ -297,7 +267,7 @@ fn run(unit: Unit, rules: &RuleSet, options: &HuntOptions, settings: &Arc<Parser
                 }
                 if json {
                     match from_json_line(line) {
-                        Ok(event) => scan(&event, &file, rules, &mut out),
+                        Ok(event) => scan_event(&event, &file, rules, &mut out),
                         Err(e) => out.warnings.push(Warning {
                             file: file.to_string(),
                             place: Some(format!("line {}", first_line + i)),
@@ -305,7 +275,7 @@ fn run(unit: Unit, rules: &RuleSet, options: &HuntOptions, settings: &Arc<Parser
                         }),
                     }
                 } else {
-                    scan(&from_syslog_line(line, &options.syslog), &file, rules, &mut out);
+                    scan_event(&from_syslog_line(line, &options.syslog), &file, rules, &mut out);
                 }
             }
             (out, size)
@@ -313,25 +283,7 @@ fn run(unit: Unit, rules: &RuleSet, options: &HuntOptions, settings: &Arc<Parser
     }
 }
 
-/// The chunk at `index` of an EVTX file, as the `evtx` crate's own reader takes it: 64 KiB
-/// whole, an all-zero chunk skipped, the header's magic checked (checksums are not, as with
-/// the parser's default settings).
-fn read_chunk(path: &Path, index: u64) -> Result<Option<EvtxChunkData>, String> {
-    let mut data = vec![0; CHUNK_SIZE as usize];
-    File::open(path)
-        .and_then(|mut f| {
-            f.seek(SeekFrom::Start(FILE_HEADER_SIZE + index * CHUNK_SIZE))?;
-            f.read_exact(&mut data)
-        })
-        .map_err(|e| format!("the chunk could not be read: {e}"))?;
-    // A chunk that starts with its magic is not empty; only the others are scanned for zeros.
-    if !data.starts_with(CHUNK_MAGIC) && data.iter().all(|b| *b == 0) {
-        return Ok(None);
-    }
-    EvtxChunkData::new(data, false).map(Some).map_err(|e| e.to_string())
-}
-
-fn scan(event: &LogEvent, file: &Arc<str>, rules: &RuleSet, out: &mut Partial) {
+fn scan_event(event: &LogEvent, file: &Arc<str>, rules: &RuleSet, out: &mut Partial) {
     out.events += 1;
     let (detections, pending) = rules.detect(event);
     out.detections.extend(detections.into_iter().map(|mut d| {
