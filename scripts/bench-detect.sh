@@ -3,7 +3,7 @@
 # EVTX corpus, in one run, as issue 5 asks (warm cache, median of RUNS runs).
 #
 #   scripts/bench-detect.sh            # everything, 3 runs each
-#   RUNS=1 BIG_COPIES=3 BIG_EVTX_COPIES=1 scripts/bench-detect.sh
+#   RUNS=1 BIG_COPIES=3 BIG_EVTX_COPIES=1 DENSE_COPIES=20 scripts/bench-detect.sh
 #
 # Part 1 times whole processes with /usr/bin/time over the corpus (Hayabusa's sample EVTX):
 #   mamoru on SigmaHQ's raw rules/windows, mamoru on Hayabusa's converted rules, Chainsaw on
@@ -13,7 +13,8 @@
 #   parse rate: (a) the largest .evtx files of the corpus one by one (a few MB each); (b) one
 #   EVTX file of hundreds of MB put together from the corpus' own 64 KiB chunks (no tool here
 #   writes EVTX, but chunks are self-contained, so header + chunks is a valid file); (c) a JSONL
-#   file of hundreds of MB (the corpus exported by evtx_dump, repeated).
+#   file of hundreds of MB (the corpus exported by evtx_dump, repeated); (d) an EVTX file of
+#   hundreds of MB made the same way from a real Security log, whose chunks are full.
 #
 # The peers are built beside the project (../shared/bench/PEERS.md); this script only runs
 # their binaries. A peer whose binary is missing is skipped with a message. Every path can be
@@ -39,6 +40,9 @@ RUNS=${RUNS:-3}
 LARGEST=${LARGEST:-3}
 BIG_EVTX_COPIES=${BIG_EVTX_COPIES:-3}
 BIG_COPIES=${BIG_COPIES:-10}
+# Part 2d: a dense Security log and how many copies of its chunks (2 MB each).
+DENSE_SOURCE=${DENSE_SOURCE:-$PWD/../shared/data/evtx/omerbenamram-evtx/samples/security.evtx}
+DENSE_COPIES=${DENSE_COPIES:-140}
 WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/mamoru-bench}
 MAMORU=$PWD/target/release/mamoru
 
@@ -218,34 +222,60 @@ part2_largest() {
 part2_big_evtx() {
     have "$EVTX_DUMP" evtx_dump || return 0
     say "==> part 2b: big.evtx = the corpus' chunks, $BIG_EVTX_COPIES times"
-    local out=$WORK/big.evtx f size
+    local out=$WORK/big.evtx f
     head -c 4096 "$(find "$CORPUS" -name '*.evtx' | sort | head -n 1)" >"$out"
     for ((i = 0; i < BIG_EVTX_COPIES; i++)); do
-        while IFS= read -r -d '' f; do
-            size=$(stat -c %s "$f")
-            # Whole files only: a header and whole chunks.
-            if ((size > 4096 && (size - 4096) % 65536 == 0)) && [[ $(head -c 7 "$f") == ElfFile ]]; then
-                tail -c +4097 "$f" >>"$out"
-            fi
-        done < <(find "$CORPUS" -name '*.evtx' -print0 | sort -z)
+        while IFS= read -r -d '' f; do append_chunks "$f" "$out"; done < <(find "$CORPUS" -name '*.evtx' -print0 | sort -z)
     done
-    local events mb dump_rate rate scan
-    events=$("$EVTX_DUMP" -o jsonl -t 1 "$out" 2>/dev/null | wc -l | tr -d ' ')
-    mb=$(awk -v s="$(stat -c %s "$out")" 'BEGIN { printf "%.0f", s / 1e6 }')
-    measure big-evtx-dump "$events" sh -c '"$1" -o jsonl "$2" >/dev/null' sh "$EVTX_DUMP" "$out"
-    measure big-evtx-mamoru "$events" "$MAMORU" hunt "$out" --rules "$SIGMA_RULES" --format jsonl -o "$WORK/big-evtx.jsonl"
-    dump_rate=$(awk -v e="$events" -v w="${WALL[big-evtx-dump]}" 'BEGIN { printf "%.0f", e / w }')
-    rate=$(awk -v e="$events" -v w="${WALL[big-evtx-mamoru]}" 'BEGIN { printf "%.0f", e / w }')
-    scan=$(scan_rate "$WORK/big-evtx-mamoru.err")
-    BIG_DUMP_RATE=$dump_rate
-    printf '\nPART 2b: one large EVTX file (EVTX in for both tools)\n'
-    printf '  big.evtx: %s MB, %s events (the corpus'"'"' chunks, %s times)\n' "$mb" "$events" "$BIG_EVTX_COPIES"
-    printf '  evtx_dump big.evtx (all cores, JSONL to /dev/null): %s s, %s events/s, peak %s MB\n' \
-        "${WALL[big-evtx-dump]}" "$dump_rate" "${RSS[big-evtx-dump]}"
-    printf '  mamoru hunt big.evtx, raw SigmaHQ: %s s, %s events/s whole process, %s events/s scan-only, peak %s MB, %s detections\n' \
-        "${WALL[big-evtx-mamoru]}" "$rate" "${scan:-?}" "${RSS[big-evtx-mamoru]}" "$(lines "$WORK/big-evtx.jsonl")"
+    compare_with_dump big-evtx "$out" "PART 2b: one large EVTX file (EVTX in for both tools)" \
+        "the corpus' chunks, $BIG_EVTX_COPIES times"
+    BIG_DUMP_RATE=$DUMP_RATE
+}
+
+# Part 2d: one large EVTX file as a busy server writes it: a real Security log (the `evtx`
+# crate's sample: 2 MB of logons, special privileges and audit-setting changes, every chunk full), its
+# chunks repeated. Big.evtx's chunks are mostly small files' half-empty chunks, so this one
+# has four times the events for the same bytes.
+part2_dense_evtx() {
+    have "$EVTX_DUMP" evtx_dump || return 0
+    [[ -s "$DENSE_SOURCE" ]] || { say "skipped: part 2d needs $DENSE_SOURCE"; return 0; }
+    say "==> part 2d: dense.evtx = $(basename "$DENSE_SOURCE")'s chunks, $DENSE_COPIES times"
+    local out=$WORK/dense.evtx
+    head -c 4096 "$DENSE_SOURCE" >"$out"
+    for ((i = 0; i < DENSE_COPIES; i++)); do append_chunks "$DENSE_SOURCE" "$out"; done
+    compare_with_dump dense-evtx "$out" "PART 2d: one large, dense EVTX file (a real Security log's chunks)" \
+        "$(basename "$DENSE_SOURCE")'s chunks, $DENSE_COPIES times"
+}
+
+# append_chunks FILE OUT: FILE's chunks after OUT's header, for whole files only (a header
+# and whole 64 KiB chunks).
+append_chunks() {
+    local size
+    size=$(stat -c %s "$1")
+    if ((size > 4096 && (size - 4096) % 65536 == 0)) && [[ $(head -c 7 "$1") == ElfFile ]]; then
+        tail -c +4097 "$1" >>"$2"
+    fi
+}
+
+# compare_with_dump ROW FILE TITLE WHAT: evtx_dump and mamoru hunt over one EVTX file; sets
+# DUMP_RATE to evtx_dump's events per second.
+compare_with_dump() {
+    local row=$1 file=$2 title=$3 what=$4 events mb rate scan
+    events=$("$EVTX_DUMP" -o jsonl -t 1 "$file" 2>/dev/null | wc -l | tr -d ' ')
+    mb=$(awk -v s="$(stat -c %s "$file")" 'BEGIN { printf "%.0f", s / 1e6 }')
+    measure "$row-dump" "$events" sh -c '"$1" -o jsonl "$2" >/dev/null' sh "$EVTX_DUMP" "$file"
+    measure "$row-mamoru" "$events" "$MAMORU" hunt "$file" --rules "$SIGMA_RULES" --format jsonl -o "$WORK/$row.jsonl"
+    DUMP_RATE=$(awk -v e="$events" -v w="${WALL[$row-dump]}" 'BEGIN { printf "%.0f", e / w }')
+    rate=$(awk -v e="$events" -v w="${WALL[$row-mamoru]}" 'BEGIN { printf "%.0f", e / w }')
+    scan=$(scan_rate "$WORK/$row-mamoru.err")
+    printf '\n%s\n' "$title"
+    printf '  %s: %s MB, %s events (%s)\n' "$(basename "$file")" "$mb" "$events" "$what"
+    printf '  evtx_dump (all cores, JSONL to /dev/null): %s s, %s events/s, peak %s MB\n' \
+        "${WALL[$row-dump]}" "$DUMP_RATE" "${RSS[$row-dump]}"
+    printf '  mamoru hunt, raw SigmaHQ: %s s, %s events/s whole process, %s events/s scan-only, peak %s MB, %s detections\n' \
+        "${WALL[$row-mamoru]}" "$rate" "${scan:-?}" "${RSS[$row-mamoru]}" "$(lines "$WORK/$row.jsonl")"
     printf '  mamoru / evtx_dump throughput: %s whole process, %s scan-only (issue 5 target >= 0.5)\n' \
-        "$(ratio "$rate" "$dump_rate")" "$(ratio "${scan:-}" "$dump_rate")"
+        "$(ratio "$rate" "$DUMP_RATE")" "$(ratio "${scan:-}" "$DUMP_RATE")"
 }
 
 # Part 2c: one JSONL file of hundreds of MB. Mamoru reads JSON lines here while evtx_dump
@@ -285,6 +315,7 @@ main() {
     part2_largest
     part2_big_evtx
     part2_big_jsonl
+    part2_dense_evtx
     say "outputs kept in $WORK"
 }
 
