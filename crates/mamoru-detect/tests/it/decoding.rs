@@ -10,12 +10,18 @@ use mamoru_detect::event::{from_evtx_json, from_evtx_json_bytes, from_json_line}
 use crate::fuzzing::walk;
 use crate::support::shared;
 
-#[test]
-fn every_shared_evtx_record_decodes_alike_on_both_paths() {
-    let Some(dir) = shared("evtx") else { return };
+/// The shared EVTX samples, in name order.
+fn sample_files() -> Option<Vec<std::path::PathBuf>> {
+    let dir = shared("evtx")?;
     let mut files = Vec::new();
     walk(&dir, "evtx", &mut files);
     files.sort();
+    Some(files)
+}
+
+#[test]
+fn every_shared_evtx_record_decodes_alike_on_both_paths() {
+    let Some(files) = sample_files() else { return };
     let settings = Arc::new(ParserSettings::default().num_threads(1));
     let mut records = 0;
     for file in &files {
@@ -45,10 +51,7 @@ fn every_shared_evtx_record_decodes_alike_on_both_paths() {
 /// renderer above gives it, byte for byte, so the decoders' agreement holds for both.
 #[test]
 fn the_chunk_renderer_gives_each_record_the_record_renderers_bytes() {
-    let Some(dir) = shared("evtx") else { return };
-    let mut files = Vec::new();
-    walk(&dir, "evtx", &mut files);
-    files.sort();
+    let Some(files) = sample_files() else { return };
     let settings = ParserSettings::default().num_threads(1);
     let mut compared = 0;
     for file in &files {
