@@ -4,7 +4,7 @@
 //! cargo-fuzz needs nightly. No input may make them panic.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use evtx::{EvtxParser, ParserSettings};
 use mamoru_detect::event::{SyslogOptions, from_evtx_json, from_evtx_json_bytes, from_json_line, from_syslog_line};
@@ -46,18 +46,16 @@ pub fn events(data: &[u8]) {
     }
 }
 
-/// The records of an EVTX file, chunk by chunk as `hunt` reads them. Both decoders must
-/// make the same event of each record: the streaming one `hunt` uses and the tree one.
+/// The records of an EVTX file, rendered a chunk at a time as `hunt` renders them. Both
+/// decoders must make the same event of each record: the streaming one `hunt` uses and the
+/// tree one.
 fn evtx_records(data: &[u8], set: &RuleSet) {
     let Ok(parser) = EvtxParser::from_buffer(data.to_vec()) else { return };
-    let settings = Arc::new(ParserSettings::default().num_threads(1));
-    for chunk in parser.into_chunks().take(64) {
-        let Ok(mut chunk) = chunk else { continue };
-        let Ok(mut chunk) = chunk.parse(settings.clone()) else { continue };
-        for record in chunk.iter() {
-            let Ok(bytes) = record.and_then(|r| r.into_json_bytes()) else { continue };
-            let streamed = from_evtx_json_bytes(&bytes.data);
-            let tree = serde_json::from_slice(&bytes.data).map(from_evtx_json);
+    let mut parser = parser.with_configuration(ParserSettings::default().num_threads(1));
+    for chunk in parser.chunks_json_bytes(false).take(64) {
+        for (_, json) in chunk.records() {
+            let streamed = from_evtx_json_bytes(json);
+            let tree = serde_json::from_slice(json).map(from_evtx_json);
             match (streamed, tree) {
                 (Ok(a), Ok(Ok(b))) => {
                     assert_eq!(a.fields, b.fields, "the decoders differ");
