@@ -18,7 +18,7 @@ use crate::detector::{Detection, Pending};
 use crate::event::{SyslogOptions, from_json_line, from_syslog_line};
 use crate::{LogEvent, RuleSet};
 
-use self::chunk::{CHUNK_SIZE, file_header, scan_chunk};
+use self::chunk::{CHUNK_SIZE, CHUNKS_PER_UNIT, file_header, scan_chunks};
 
 const EVTX_MAGIC: &[u8] = b"ElfFile\0";
 /// Lines per unit of work for text logs.
@@ -76,13 +76,15 @@ pub fn input_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Warning>) {
 
 /// One piece of work for a core.
 enum Unit {
-    /// The chunk at `index` (from 0) of an EVTX file, read by the core that scans it.
-    Chunk {
+    /// `count` chunks from the one at `first` (from 0) of an EVTX file, read by the core that
+    /// scans them.
+    Chunks {
         file: Arc<str>,
         path: Arc<Path>,
-        /// The file's header, which the chunk's parser is given with it.
+        /// The file's header, which the chunks' parser is given with them.
         header: Arc<[u8]>,
-        index: u64,
+        first: u64,
+        count: u64,
     },
     Lines {
         file: Arc<str>,
@@ -100,6 +102,15 @@ struct Partial {
     pending: Vec<Pending>,
     warnings: Vec<Warning>,
     events: u64,
+}
+
+impl Partial {
+    fn absorb(&mut self, other: Partial) {
+        self.detections.extend(other.detections);
+        self.pending.extend(other.pending);
+        self.warnings.extend(other.warnings);
+        self.events += other.events;
+    }
 }
 
 /// Scans `files` with `rules`. `progress` is called with the number of bytes finished,
@@ -122,15 +133,18 @@ pub fn hunt(files: &[PathBuf], rules: &RuleSet, options: &HuntOptions, progress:
     // are stable, so events that tie (copies of one log in two files, correlated hits in
     // the same second) keep the order they were written in, the same on every run.
     partials.sort_unstable_by_key(|(n, _)| *n);
-    let mut result = HuntResult { files: files.len(), bytes: bytes.into_inner(), ..HuntResult::default() };
-    let mut pending = Vec::new();
+    let mut all = Partial::default();
     for (_, p) in partials {
-        result.detections.extend(p.detections);
-        result.warnings.extend(p.warnings);
-        result.events += p.events;
-        pending.extend(p.pending);
+        all.absorb(p);
     }
-    result.detections.extend(rules.correlate_all(pending));
+    let mut result = HuntResult {
+        detections: all.detections,
+        warnings: all.warnings,
+        files: files.len(),
+        events: all.events,
+        bytes: bytes.into_inner(),
+    };
+    result.detections.extend(rules.correlate_all(all.pending));
     sort_timeline(&mut result.detections);
     sort_warnings(&mut result.warnings);
     result
@@ -178,9 +192,9 @@ fn units_of(path: &Path) -> Box<dyn Iterator<Item = Unit> + Send> {
     if head[..n] == EVTX_MAGIC[..n.min(8)] && n == 8 {
         return match EvtxParser::from_path(path).and_then(|p| Ok((p, file_header(path)?))) {
             Ok((parser, file_header)) => {
-                // The chunks the parser would read: every whole 64 KiB after the header,
-                // each read and checked by the core that scans it (reading them one after
-                // another on one thread held the other cores back on a large file).
+                // The chunks the parser would read: every whole 64 KiB after the header, in
+                // runs each read by the core that scans it (reading them one after another on
+                // one thread held the other cores back on a large file).
                 let len = std::fs::metadata(path).map_or(0, |m| m.len());
                 let header = parser.header();
                 let chunks = len.saturating_sub(u64::from(header.header_block_size)) / CHUNK_SIZE;
@@ -189,11 +203,13 @@ fn units_of(path: &Path) -> Box<dyn Iterator<Item = Unit> + Send> {
                 let path: Arc<Path> = path.into();
                 Box::new(
                     (0..chunks)
-                        .map(move |index| Unit::Chunk {
+                        .step_by(CHUNKS_PER_UNIT as usize)
+                        .map(move |first| Unit::Chunks {
                             file: file.clone(),
                             path: path.clone(),
                             header: file_header.clone(),
-                            index,
+                            first,
+                            count: CHUNKS_PER_UNIT.min(chunks - first),
                         })
                         .chain(cut),
                 )
@@ -254,8 +270,8 @@ fn run(unit: Unit, rules: &RuleSet, options: &HuntOptions, settings: &ParserSett
             out.warnings.push(w);
             (out, 0)
         }
-        Unit::Chunk { file, path, header, index } => {
-            let size = scan_chunk(&file, &path, &header, index, rules, settings, &mut out);
+        Unit::Chunks { file, path, header, first, count } => {
+            let size = scan_chunks(&file, &path, &header, (first, count), rules, settings, &mut out);
             (out, size)
         }
         Unit::Lines { file, first_line, lines, json } => {

@@ -4,6 +4,7 @@
 mod context;
 mod correlation;
 mod crosscheck;
+mod damaged;
 mod decoding;
 mod fuzzing;
 mod regression;
