@@ -41,90 +41,90 @@ pub(super) fn file_header(path: &Path) -> std::io::Result<Arc<[u8]>> {
 /// Chunks a unit of work scans together: 512 KiB, read at once.
 pub(super) const CHUNKS_PER_UNIT: u64 = 8;
 
-/// Scans `count` chunks from the one at `first` (from 0) of the EVTX file at `path`; returns
-/// their size.
-pub(super) fn scan_chunks(
-    file: &Arc<str>,
-    path: &Path,
-    header: &[u8],
-    (first, count): (u64, u64),
-    rules: &RuleSet,
-    settings: &ParserSettings,
-    out: &mut Partial,
-) -> u64 {
-    let mut run = Partial::default();
-    if scan_run(file, path, header, (first, count), rules, settings, &mut run) {
-        out.absorb(run);
-    } else {
-        // A record failed and the run cannot say in which chunk (the renderer does not tell
-        // its chunks apart): scanned again chunk by chunk, for the warning's place. Damaged
-        // files only.
-        for index in first..first + count {
-            scan_run(file, path, header, (index, 1), rules, settings, out);
-        }
-    }
-    count * CHUNK_SIZE
+/// An EVTX file being scanned, and what its chunks are scanned with.
+pub(super) struct Scan<'a> {
+    /// The file's name in warnings and detections.
+    pub(super) file: &'a Arc<str>,
+    pub(super) path: &'a Path,
+    /// Its first [`FILE_HEADER_SIZE`] bytes.
+    pub(super) header: &'a [u8],
+    pub(super) rules: &'a RuleSet,
+    pub(super) settings: &'a ParserSettings,
 }
 
-/// Scans the run into `out`; false when a warning could not be given its chunk.
-fn scan_run(
-    file: &Arc<str>,
-    path: &Path,
-    header: &[u8],
-    (first, count): (u64, u64),
-    rules: &RuleSet,
-    settings: &ParserSettings,
-    out: &mut Partial,
-) -> bool {
-    // Numbered from 0, as the `evtx` crate's own messages number them.
-    let warning =
-        |chunk: u64, reason: String| Warning { file: file.to_string(), place: Some(format!("chunk {chunk}")), reason };
-    let data = match read_chunks(path, header, first, count) {
-        Ok(data) => data,
-        Err(reason) => {
-            out.warnings.push(warning(first, reason));
-            return true;
-        }
-    };
-    // The parser skips chunks of zeros (dirty files have them between full ones) and reports
-    // a chunk whose header is damaged; checksums are not checked, as with its defaults.
-    let mut parser = match EvtxParser::from_buffer(data) {
-        Ok(parser) => parser.with_configuration(settings.clone()),
-        Err(e) => {
-            out.warnings.push(warning(first, e.to_string()));
-            return true;
-        }
-    };
-    for rendered in parser.chunks_json_bytes(false) {
-        let mut start = 0;
-        for item in &rendered.items {
-            match item {
-                RenderedChunkItem::Record { event_record_id, end } => {
-                    // Each record's JSON ends with a newline.
-                    let json = &rendered.data[start..end - 1];
-                    start = *end;
-                    match from_evtx_json_bytes(json) {
-                        Ok(event) => scan_event(&event, file, rules, out),
-                        Err(e) => out.warnings.push(Warning {
-                            file: file.to_string(),
-                            place: Some(format!("record {event_record_id}")),
-                            reason: e.to_string(),
-                        }),
-                    }
-                }
-                RenderedChunkItem::Failed(EvtxError::FailedToParseChunk { chunk_id, source }) => {
-                    out.warnings.push(warning(first + chunk_id, source.to_string()))
-                }
-                RenderedChunkItem::Failed(e) => match in_the_file(e, first, count) {
-                    Some((chunk, reason)) => {
-                        out.warnings.push(warning(chunk, format!("a record could not be read: {reason}")))
-                    }
-                    None => return false,
-                },
+impl Scan<'_> {
+    /// Scans `count` chunks from the one at `first` (from 0); returns their size.
+    pub(super) fn chunks(&self, first: u64, count: u64, out: &mut Partial) -> u64 {
+        let mut run = Partial::default();
+        if self.run(first, count, &mut run) {
+            out.absorb(run);
+        } else {
+            // A record failed and the run cannot say in which chunk (the renderer does not
+            // tell its chunks apart): scanned again chunk by chunk, for the warning's place.
+            // Damaged files only.
+            for index in first..first + count {
+                self.run(index, 1, out);
             }
         }
+        count * CHUNK_SIZE
     }
-    true
+
+    /// Scans the run into `out`; false when a warning could not be given its chunk.
+    fn run(&self, first: u64, count: u64, out: &mut Partial) -> bool {
+        let Scan { file, path, header, rules, settings } = *self;
+        // Numbered from 0, as the `evtx` crate's own messages number them.
+        let warning = |chunk: u64, reason: String| Warning {
+            file: file.to_string(),
+            place: Some(format!("chunk {chunk}")),
+            reason,
+        };
+        let data = match read_chunks(path, header, first, count) {
+            Ok(data) => data,
+            Err(reason) => {
+                out.warnings.push(warning(first, reason));
+                return true;
+            }
+        };
+        // The parser skips chunks of zeros (dirty files have them between full ones) and reports
+        // a chunk whose header is damaged; checksums are not checked, as with its defaults.
+        let mut parser = match EvtxParser::from_buffer(data) {
+            Ok(parser) => parser.with_configuration(settings.clone()),
+            Err(e) => {
+                out.warnings.push(warning(first, e.to_string()));
+                return true;
+            }
+        };
+        for rendered in parser.chunks_json_bytes(false) {
+            let mut start = 0;
+            for item in &rendered.items {
+                match item {
+                    RenderedChunkItem::Record { event_record_id, end } => {
+                        // Each record's JSON ends with a newline.
+                        let json = &rendered.data[start..end - 1];
+                        start = *end;
+                        match from_evtx_json_bytes(json) {
+                            Ok(event) => scan_event(&event, file, rules, out),
+                            Err(e) => out.warnings.push(Warning {
+                                file: file.to_string(),
+                                place: Some(format!("record {event_record_id}")),
+                                reason: e.to_string(),
+                            }),
+                        }
+                    }
+                    RenderedChunkItem::Failed(EvtxError::FailedToParseChunk { chunk_id, source }) => {
+                        out.warnings.push(warning(first + chunk_id, source.to_string()))
+                    }
+                    RenderedChunkItem::Failed(e) => match in_the_file(e, first, count) {
+                        Some((chunk, reason)) => {
+                            out.warnings.push(warning(chunk, format!("a record could not be read: {reason}")))
+                        }
+                        None => return false,
+                    },
+                }
+            }
+        }
+        true
+    }
 }
 
 /// A failed record's chunk, and the reason with its place in the real file's numbering (the

@@ -18,7 +18,7 @@ use crate::detector::{Detection, Pending};
 use crate::event::{SyslogOptions, from_json_line, from_syslog_line};
 use crate::{LogEvent, RuleSet};
 
-use self::chunk::{CHUNK_SIZE, CHUNKS_PER_UNIT, file_header, scan_chunks};
+use self::chunk::{CHUNK_SIZE, CHUNKS_PER_UNIT, Scan, file_header};
 
 const EVTX_MAGIC: &[u8] = b"ElfFile\0";
 /// Lines per unit of work for text logs.
@@ -271,7 +271,8 @@ fn run(unit: Unit, rules: &RuleSet, options: &HuntOptions, settings: &ParserSett
             (out, 0)
         }
         Unit::Chunks { file, path, header, first, count } => {
-            let size = scan_chunks(&file, &path, &header, (first, count), rules, settings, &mut out);
+            let scan = Scan { file: &file, path: &path, header: &header, rules, settings };
+            let size = scan.chunks(first, count, &mut out);
             (out, size)
         }
         Unit::Lines { file, first_line, lines, json } => {
