@@ -67,15 +67,12 @@ pub struct App {
     config: Arc<Config>,
     /// The backup jobs this process is running now.
     backup_runs: backup::Runs,
-    /// Held while delivering notifications: `serve` delivers from its minute loop and after
-    /// each batch of live detections, and two deliveries at once posted a message twice.
-    delivering: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl App {
     /// Wraps an open store.
     pub fn new(store: Store, config: Config) -> Self {
-        App { store, config: Arc::new(config), backup_runs: Default::default(), delivering: Default::default() }
+        App { store, config: Arc::new(config), backup_runs: Default::default() }
     }
 
     /// The store, for health checks and maintenance.

@@ -133,9 +133,10 @@ impl App {
     /// limit), then delivers every pending message to its organisation's webhook and mail
     /// server. `mamoru serve` runs this every minute.
     pub async fn deliver_notifications(&self) -> Result<Delivered> {
-        // One delivery at a time in this process; what the first delivered, the next finds
-        // posted. Another process delivering the same outbox skips what this one claimed.
-        let _one = self.delivering.lock().await;
+        // Deliveries may run at once (`serve` delivers from its minute loop and after each
+        // batch of live detections; `ingest` from another process): an alert's message is
+        // queued by the one whose mark moved the alert on, and a message is sent by the one
+        // whose claim on it holds.
         self.queue_alert_messages().await?;
         self.queue_case_reminders(jiff::Timestamp::now()).await?;
         let pending = self.store.pending_notifications().await?;
