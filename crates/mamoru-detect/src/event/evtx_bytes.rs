@@ -42,7 +42,8 @@ macro_rules! ignore_scalars {
     };
 }
 
-/// Decodes one record rendered as JSON (`EvtxRecord::into_json_bytes`).
+/// Decodes one record rendered as JSON (by the `evtx` crate's chunk renderer, as `hunt` reads
+/// records, or by `EvtxRecord::into_json_bytes`: both give the same bytes).
 pub fn from_evtx_json_bytes(bytes: &[u8]) -> Result<LogEvent, EvtxError> {
     // Names and text take no more room than the record's JSON (quotes, braces, escapes and
     // `#attributes` wrappings are dropped), so the buffer is not grown while it fills: at
