@@ -51,7 +51,7 @@ impl RuleSet {
         for &(source, alternative) in &routes {
             if let Some(group) = &self.by_source[source] {
                 let view = event.view(self.mapping.renames(source, alternative));
-                results.extend(group.engine.evaluate(&view));
+                group.evaluate(&view, &mut results);
             }
         }
         if !self.unmapped.is_empty() {
@@ -59,7 +59,7 @@ impl RuleSet {
             let view = event.view(&[]);
             for (p, group) in &self.unmapped {
                 if p.is_none() || p.as_deref() == product {
-                    results.extend(group.engine.evaluate(&view));
+                    group.evaluate(&view, &mut results);
                 }
             }
         }
@@ -251,7 +251,7 @@ const CONTEXT: [&str; 12] = [
     "param1",
 ];
 
-fn rule_of(result: &EvaluationResult) -> Option<usize> {
+pub(crate) fn rule_of(result: &EvaluationResult) -> Option<usize> {
     result.header.custom_attributes.get(RULE_INDEX)?.as_u64().and_then(|n| usize::try_from(n).ok())
 }
 

@@ -1,8 +1,9 @@
 //! The candidate index may only skip rules that cannot match. rsigma's index gates each
 //! rule on witnesses drawn from its detection, and Mamoru's patch (`vendor/rsigma-eval`,
-//! change 3) asks for every selective clause of a conjunction instead of one: a mistake
-//! there loses detections without an error, so it is checked here against evaluating every
-//! rule of a group on its own.
+//! change 3) asks for every selective clause of a conjunction instead of one; a group also
+//! sends an event only to the engines of rules that can match its event id
+//! (`rules/group.rs`). A mistake in either loses detections without an error, so both are
+//! checked here against evaluating every rule of a group on its own.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -45,16 +46,26 @@ fn the_candidate_index_never_skips_a_rule_that_would_match() {
                 for &(source, alternative) in &routes {
                     let Some(group) = &set.by_source[source] else { continue };
                     let view = event.view(set.mapping.renames(source, alternative));
-                    let mut indexed: Vec<usize> =
-                        group.engine.evaluate(&view).iter().filter_map(super::rule_of).collect();
+                    let mut results = Vec::new();
+                    group.evaluate(&view, &mut results);
+                    let mut indexed: Vec<usize> = results.iter().filter_map(super::rule_of).collect();
                     indexed.sort_unstable();
-                    let every: Vec<usize> = group
-                        .engine
-                        .rules()
-                        .iter()
+                    // Every rule of the group, in whichever engine: a rule of several event ids
+                    // is in several, and must be reported once.
+                    let mut every: Vec<usize> = group
+                        .engines()
+                        .flat_map(|engine| engine.rules())
                         .filter_map(|rule| rsigma_eval::evaluate_rule(rule, &view))
                         .filter_map(|r| super::rule_of(&r))
                         .collect();
+                    every.sort_unstable();
+                    every.dedup();
+                    assert!(
+                        indexed.windows(2).all(|w| w[0] != w[1]),
+                        "{} record {}: a rule was reported twice",
+                        file.display(),
+                        bytes.event_record_id
+                    );
                     for rule in &every {
                         assert!(
                             indexed.binary_search(rule).is_ok(),
@@ -65,7 +76,7 @@ fn the_candidate_index_never_skips_a_rule_that_would_match() {
                         );
                     }
                     matches += every.len();
-                    candidates_skipped += group.engine.rules().len() - every.len();
+                    candidates_skipped += group.engines().map(|e| e.rules().len()).sum::<usize>() - every.len();
                 }
             }
         }

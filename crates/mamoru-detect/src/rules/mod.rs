@@ -2,11 +2,12 @@
 //! they name (one engine per group), correlation rules, and what could not be loaded.
 
 mod event_ids;
+mod group;
 mod load;
 mod locate;
 mod normalize;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -17,6 +18,8 @@ use serde::Serialize;
 
 use crate::Level;
 use crate::mapping::{LogSourceKey, Mapping};
+pub(crate) use group::Group;
+use group::Split;
 
 /// The custom attribute that carries a rule's index in [`RuleSet::rules`] through the
 /// engine, so a result leads back to its file.
@@ -93,10 +96,6 @@ pub struct UnmappedSource {
 enum GroupKey {
     Source(usize),
     Unmapped(Option<String>),
-}
-
-pub(crate) struct Group {
-    pub(crate) engine: Engine,
 }
 
 pub struct RuleSet {
@@ -178,28 +177,41 @@ impl RuleSet {
         let mut loaded = vec![true; rules.len()];
         let mut by_source: Vec<Option<Group>> = (0..mapping.len()).map(|_| None).collect();
         let mut unmapped = Vec::new();
-        let mut groups: Vec<_> = grouped.into_iter().collect();
-        // Largest first, so that the largest group (process creation: half the rules) starts
-        // at once and the small ones fill the other cores beside it.
-        groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
-        let built: Vec<_> = groups
+        // Each group's rules are split by the event ids they need (`group.rs`), and every
+        // engine is compiled on its own: largest first, so that the largest (process
+        // creation: half the rules) starts at once and the small ones fill the other cores.
+        let mut units = Vec::new();
+        for (group, members) in grouped {
+            let split = Split::new(members);
+            if !split.any.is_empty() {
+                units.push((group.clone(), None, split.any));
+            }
+            units.extend(split.by_id.into_iter().map(|(id, members)| (group.clone(), Some(id), members)));
+        }
+        units.sort_by(|a, b| b.2.len().cmp(&a.2.len()).then_with(|| (&a.0, a.1).cmp(&(&b.0, b.1))));
+        let built: Vec<_> = units
             .into_par_iter()
-            .map(|(group, members)| {
+            .map(|(group, id, members)| {
                 let mut engine = Engine::new();
                 let errors: Vec<(usize, String)> = engine
                     .add_rules(members.iter())
                     .into_iter()
                     .map(|(i, e)| (rule_index(&members[i]), e.to_string()))
                     .collect();
-                (group, engine, errors)
+                (group, id, engine, errors)
             })
             .collect();
-        for (group, engine, errors) in built {
+        let mut groups: BTreeMap<GroupKey, Group> = BTreeMap::new();
+        for (group, id, engine, errors) in built {
             for (index, e) in errors {
-                loaded[index] = false;
-                failures.push(origins[index].failure(&e));
+                // A rule of several ids fails in each of its engines: reported once.
+                if std::mem::replace(&mut loaded[index], false) {
+                    failures.push(origins[index].failure(&e));
+                }
             }
-            let g = Group { engine };
+            groups.entry(group).or_default().add(id, engine);
+        }
+        for (group, g) in groups {
             match group {
                 GroupKey::Source(s) => by_source[s] = Some(g),
                 GroupKey::Unmapped(product) => unmapped.push((product, g)),
@@ -209,7 +221,7 @@ impl RuleSet {
         // Filters apply to whichever engine holds the rules they name.
         for (filter, origin) in &parsed.filters {
             for group in by_source.iter_mut().flatten().chain(unmapped.iter_mut().map(|(_, g)| g)) {
-                if let Err(e) = group.engine.apply_filter(filter) {
+                if let Err(e) = group.apply_filter(filter) {
                     failures.push(origin.failure(&e.to_string()));
                     break;
                 }

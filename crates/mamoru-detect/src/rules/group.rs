@@ -1,0 +1,252 @@
+//! The rules of one log source, split by the event ids they can match.
+//!
+//! Most rules of a Windows service name the event ids they are about (`service: security`
+//! with `EventID: 4625`). rsigma's candidate pass looks up every field of an event for the
+//! literals of every rule in its engine, so in one engine a 4624 logon paid for the literals
+//! of the 5145 share rules, and the 5145 events for the logon rules'. A rule whose
+//! conditions can only hold for a few event ids goes instead to an engine of each of those
+//! ids, and every other rule to one engine for any id; an event is tried on the any-id
+//! engine and on its own id's. A rule of several ids is compiled once per id, and no event
+//! reaches two of its copies (but see [`Group::evaluate`]).
+//!
+//! Which ids a rule needs is read from its detection and condition ([`needed_ids`]), and
+//! only where that is certain: anything the analysis does not follow puts the rule in the
+//! any-id engine, where it was before. `detector/tests.rs` checks the split against
+//! evaluating every rule of a group on its own.
+
+use std::collections::{BTreeSet, HashMap};
+
+use rsigma_eval::{Engine, EvalError, EvaluationResult, Event, EventValue};
+use rsigma_parser::{ConditionExpr, Detection, FilterRule, Quantifier, SigmaRule, SigmaValue};
+
+use crate::detector::rule_of;
+use crate::event::View;
+
+/// A rule of more event ids than this stays in the any-id engine: copies would cost more
+/// memory than they save time.
+const MAX_IDS: usize = 16;
+
+/// The compiled rules of one log source.
+#[derive(Default)]
+pub(crate) struct Group {
+    /// Rules that may match an event of any id.
+    any: Option<Engine>,
+    /// Rules that can only match events of one of a few ids, by id.
+    by_id: HashMap<u32, Engine>,
+}
+
+/// A group's rules, sorted into the engines they will be compiled into.
+pub(super) struct Split {
+    pub(super) any: Vec<SigmaRule>,
+    pub(super) by_id: Vec<(u32, Vec<SigmaRule>)>,
+}
+
+impl Split {
+    pub(super) fn new(rules: Vec<SigmaRule>) -> Split {
+        let mut any = Vec::new();
+        let mut by_id: HashMap<u32, Vec<SigmaRule>> = HashMap::new();
+        for rule in rules {
+            match needed_ids(&rule) {
+                Some(ids) if ids.len() <= MAX_IDS => {
+                    for id in ids {
+                        by_id.entry(id).or_default().push(rule.clone());
+                    }
+                }
+                _ => any.push(rule),
+            }
+        }
+        let mut by_id: Vec<_> = by_id.into_iter().collect();
+        by_id.sort_by_key(|(id, _)| *id);
+        Split { any, by_id }
+    }
+}
+
+impl Group {
+    /// Adds the engine compiled from a [`Split`]'s rules for `id` (`None`: any id).
+    pub(super) fn add(&mut self, id: Option<u32>, engine: Engine) {
+        match id {
+            None => self.any = Some(engine),
+            Some(id) => {
+                self.by_id.insert(id, engine);
+            }
+        }
+    }
+
+    /// Every engine of the group.
+    #[cfg(test)]
+    pub(crate) fn engines(&self) -> impl Iterator<Item = &Engine> {
+        self.any.iter().chain(self.by_id.values())
+    }
+
+    pub(super) fn apply_filter(&mut self, filter: &FilterRule) -> Result<(), EvalError> {
+        self.any.iter_mut().chain(self.by_id.values_mut()).try_for_each(|engine| engine.apply_filter(filter))
+    }
+
+    /// The hits of the group's rules on one event, added to `out`.
+    pub(crate) fn evaluate(&self, view: &View<'_>, out: &mut Vec<EvaluationResult>) {
+        if let Some(engine) = &self.any {
+            out.extend(engine.evaluate(view));
+        }
+        if self.by_id.is_empty() {
+            return;
+        }
+        // The id as the rules compare it: their literals are whole numbers written as text
+        // (`rules::event_ids`), equal only to an integer or to that same text.
+        match view.get_field("EventID") {
+            Some(EventValue::Int(n)) => self.evaluate_id(u32::try_from(n).ok(), view, out),
+            Some(EventValue::Str(s)) => self.evaluate_id(s.parse().ok(), view, out),
+            None | Some(EventValue::Null | EventValue::Bool(_) | EventValue::Map(_)) => {}
+            // A list of ids, or a fraction: whichever engines it may concern. A rule kept
+            // for two of the ids is then reached twice, and reported once.
+            Some(EventValue::Array(_) | EventValue::Float(_)) => {
+                let start = out.len();
+                for engine in self.by_id.values() {
+                    out.extend(engine.evaluate(view));
+                }
+                let mut seen = BTreeSet::new();
+                let mut i = start;
+                while i < out.len() {
+                    if seen.insert(rule_of(&out[i])) {
+                        i += 1;
+                    } else {
+                        out.remove(i);
+                    }
+                }
+            }
+        }
+    }
+
+    fn evaluate_id(&self, id: Option<u32>, view: &View<'_>, out: &mut Vec<EvaluationResult>) {
+        if let Some(engine) = id.and_then(|id| self.by_id.get(&id)) {
+            out.extend(engine.evaluate(view));
+        }
+    }
+}
+
+/// The event ids a rule can only match one of; `None` when it may match others, or the
+/// analysis cannot tell. A list of conditions holds when one of them does.
+pub(super) fn needed_ids(rule: &SigmaRule) -> Option<BTreeSet<u32>> {
+    let named = &rule.detection.named;
+    let mut all = BTreeSet::new();
+    for condition in &rule.detection.conditions {
+        all.extend(in_condition(condition, named)?);
+    }
+    (!rule.detection.conditions.is_empty()).then_some(all)
+}
+
+type Named = HashMap<String, Detection>;
+
+fn in_condition(condition: &ConditionExpr, named: &Named) -> Option<BTreeSet<u32>> {
+    match condition {
+        ConditionExpr::Identifier(name) => in_detection(named.get(name)?),
+        ConditionExpr::And(parts) => all_of(parts.iter().map(|c| in_condition(c, named))),
+        ConditionExpr::Or(parts) => any_of(parts.iter().map(|c| in_condition(c, named))),
+        // `not x` holds for events of any id.
+        ConditionExpr::Not(_) => None,
+        ConditionExpr::Selector { quantifier, pattern } => {
+            let chosen = named.iter().filter(|(name, _)| pattern.matches_detection_name(name));
+            match quantifier {
+                // One of them holds: its ids, whichever it is.
+                Quantifier::Any | Quantifier::Count(1..) => any_of(chosen.map(|(_, d)| in_detection(d))),
+                Quantifier::All => all_of(chosen.map(|(_, d)| in_detection(d))),
+                Quantifier::Count(0) => None,
+            }
+        }
+    }
+}
+
+fn in_detection(detection: &Detection) -> Option<BTreeSet<u32>> {
+    match detection {
+        Detection::AllOf(items) => all_of(
+            items
+                .iter()
+                .filter(|item| item.field.name.as_deref() == Some("EventID") && item.field.modifiers.is_empty())
+                .map(|item| item.values.iter().map(whole_number).collect::<Option<BTreeSet<u32>>>()),
+        ),
+        Detection::AnyOf(parts) => any_of(parts.iter().map(in_detection)),
+        Detection::And(parts) => all_of(parts.iter().map(in_detection)),
+        // Keywords, and array blocks (whose fields are the array's members).
+        _ => None,
+    }
+}
+
+/// A literal that only the id it writes equals: digits as `u32` writes them (no sign, no
+/// leading zero, no wildcard).
+fn whole_number(value: &SigmaValue) -> Option<u32> {
+    let SigmaValue::String(s) = value else { return None };
+    let text = s.as_plain()?;
+    let id: u32 = text.parse().ok()?;
+    (id.to_string() == text).then_some(id)
+}
+
+/// The ids of a conjunction: those every part that knows its ids allows; `None` when no
+/// part knows.
+fn all_of(parts: impl Iterator<Item = Option<BTreeSet<u32>>>) -> Option<BTreeSet<u32>> {
+    parts.flatten().reduce(|a, b| a.intersection(&b).copied().collect())
+}
+
+/// The ids of a disjunction: every part's, if every part knows its own (and there is one).
+fn any_of(mut parts: impl Iterator<Item = Option<BTreeSet<u32>>>) -> Option<BTreeSet<u32>> {
+    let first = parts.next()??;
+    parts.try_fold(first, |mut all, part| {
+        all.extend(part?);
+        Some(all)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rsigma_parser::parse_sigma_yaml;
+
+    fn ids(detection: &str) -> Option<Vec<u32>> {
+        let yaml = format!("title: t\nlogsource: {{product: windows, service: security}}\ndetection:\n{detection}\n");
+        let mut rule = parse_sigma_yaml(&yaml).unwrap().rules.remove(0);
+        super::super::event_ids::rule(&mut rule);
+        needed_ids(&rule).map(|ids| ids.into_iter().collect())
+    }
+
+    #[test]
+    fn a_selection_of_ids_is_needed_by_the_conditions_that_require_it() {
+        let sel = "  selection:\n    EventID: [4624, 4625]\n    LogonType: 3\n";
+        assert_eq!(ids(&format!("{sel}  condition: selection")), Some(vec![4624, 4625]));
+        assert_eq!(
+            ids(&format!("{sel}  filter:\n    TargetUserName: x\n  condition: selection and not filter")),
+            Some(vec![4624, 4625])
+        );
+        assert_eq!(
+            ids(&format!("{sel}  other:\n    EventID: 4625\n  condition: selection and other")),
+            Some(vec![4625])
+        );
+        assert_eq!(
+            ids(&format!("{sel}  other:\n    EventID: 5145\n  condition: selection or other")),
+            Some(vec![4624, 4625, 5145])
+        );
+        assert_eq!(ids(&format!("{sel}  condition: all of them")), Some(vec![4624, 4625]));
+        assert_eq!(
+            ids("  selection_a:\n    EventID: 1\n  selection_b:\n    EventID: 2\n  condition: 1 of selection_*"),
+            Some(vec![1, 2])
+        );
+        assert_eq!(
+            ids("  selection:\n    - EventID: 1\n      A: x\n    - EventID: 2\n      B: y\n  condition: selection"),
+            Some(vec![1, 2])
+        );
+    }
+
+    #[test]
+    fn whatever_may_hold_for_another_id_is_left_to_every_event() {
+        // No id at all; an id only negated; a part without ids in a disjunction.
+        assert_eq!(ids("  selection:\n    LogonType: 3\n  condition: selection"), None);
+        assert_eq!(ids("  selection:\n    EventID: 4624\n  condition: not selection"), None);
+        assert_eq!(ids("  a:\n    EventID: 4624\n  b:\n    LogonType: 3\n  condition: a or b"), None);
+        assert_eq!(ids("  a:\n    EventID: 4624\n  b:\n    LogonType: 3\n  condition: 1 of them"), None);
+        assert_eq!(ids("  selection:\n    - EventID: 1\n    - B: y\n  condition: selection"), None);
+        assert_eq!(ids("  keywords:\n    - mimikatz\n  condition: keywords"), None);
+        // Ids that are not exact literals: a wildcard, a modifier, a leading zero.
+        assert_eq!(ids("  selection:\n    EventID: '46*'\n  condition: selection"), None);
+        assert_eq!(ids("  selection:\n    EventID|gt: 4000\n  condition: selection"), None);
+        assert_eq!(ids("  selection:\n    EventID: '04624'\n  condition: selection"), None);
+        // `them` leaves out `_` names, so `all of them` cannot be narrowed by one.
+        assert_eq!(ids("  _a:\n    EventID: 1\n  b:\n    X: y\n  condition: all of them"), None);
+    }
+}
