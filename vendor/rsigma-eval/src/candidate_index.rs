@@ -97,6 +97,8 @@ const FOLDED_SEARCH_MAX: usize = 64;
 thread_local! {
     /// Mamoru: where haystacks are lowercased for a folded search, reused across calls.
     static FOLD_BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    /// Mamoru: the event's values joined for the keyword search, kept per thread.
+    static JOIN_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl NeedleSet {
@@ -172,14 +174,15 @@ impl NeedleSet {
                 folded.clear();
                 folded.push_str(haystack);
                 folded.make_ascii_lowercase();
-                self.mark_haystack(&folded, out);
+                self.mark_haystack(folded.as_str(), out);
             });
         } else {
             self.mark_haystack(haystack, out);
         }
     }
 
-    fn mark_haystack(&self, haystack: &str, out: &mut CandidateSet) {
+    fn mark_haystack<H: AsRef<[u8]> + ?Sized>(&self, haystack: &H, out: &mut CandidateSet) {
+        let haystack = haystack.as_ref();
         if let Some(gate) = &self.gate
             && !gate.is_match(haystack)
         {
@@ -633,20 +636,27 @@ impl CandidateIndex {
         // instead of one search per value; a value's setup cost exceeded its search. A
         // needle can only match across a NUL if it holds one, and then it selects a rule
         // the evaluator still checks: the index stays an over-approximation.
-        FOLD_BUFFER.with(|buffer| {
+        // Bytes, not a `String`: a value is copied and folded in one pass over the copy,
+        // which also finds whether it was ASCII (three passes as `str`).
+        JOIN_BUFFER.with(|buffer| {
             let mut joined = buffer.borrow_mut();
             joined.clear();
             event.visit_string_values(&mut |value| {
-                if value.is_ascii() {
-                    let start = joined.len();
-                    joined.push_str(value);
-                    joined[start..].make_ascii_lowercase();
-                } else {
-                    joined.push_str(&ascii_lowercase_cow(value));
+                let start = joined.len();
+                joined.extend_from_slice(value.as_bytes());
+                let mut high = 0u8;
+                for b in &mut joined[start..] {
+                    high |= *b;
+                    b.make_ascii_lowercase();
                 }
-                joined.push('\0');
+                if high >= 0x80 {
+                    // Folded as every other haystack is (`ascii_lowercase_cow`).
+                    joined.truncate(start);
+                    joined.extend_from_slice(ascii_lowercase_cow(value).as_bytes());
+                }
+                joined.push(0);
             });
-            keyword.mark_haystack(&joined, set);
+            keyword.mark_haystack(joined.as_slice(), set);
         });
     }
 
