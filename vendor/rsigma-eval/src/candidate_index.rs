@@ -101,6 +101,10 @@ thread_local! {
     static JOIN_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Mamoru: an index of at most this many fields looks each of them up in the event instead
+/// of visiting the event's keys (`collect_field_hits`).
+const SMALL_INDEX: usize = 8;
+
 impl NeedleSet {
     /// Build an automaton over `needle_to_rules`. Returns `None` when the set
     /// is empty, too large, or the automaton fails to build; the caller then
@@ -574,7 +578,9 @@ impl CandidateIndex {
         // When the event can name its top-level keys, probe only fields under
         // those roots. On sparse payloads (e.g. raw Windows `message`+`product`)
         // this turns an O(indexed fields) miss storm into O(event keys).
-        if event.visit_top_level_keys(&mut |key| {
+        // Mamoru: an index of a few fields looks them up instead; visiting some
+        // forty keys of a Windows event cost more.
+        if self.entries.len() > SMALL_INDEX && event.visit_top_level_keys(&mut |key| {
             if let Some(places) = self.fields_for_event_key.get(key) {
                 for &place in places {
                     let (field, entry) = &self.entries[place];
