@@ -251,7 +251,7 @@ const CONTEXT: [&str; 12] = [
     "param1",
 ];
 
-pub(crate) fn rule_of(result: &EvaluationResult) -> Option<usize> {
+fn rule_of(result: &EvaluationResult) -> Option<usize> {
     result.header.custom_attributes.get(RULE_INDEX)?.as_u64().and_then(|n| usize::try_from(n).ok())
 }
 

@@ -3,83 +3,101 @@
 //! Most rules of a Windows service name the event ids they are about (`service: security`
 //! with `EventID: 4625`). rsigma's candidate pass looks up every field of an event for the
 //! literals of every rule in its engine, so in one engine a 4624 logon paid for the literals
-//! of the 5145 share rules, and the 5145 events for the logon rules'. A rule whose
-//! conditions can only hold for a few event ids goes instead to an engine of each of those
-//! ids, and every other rule to one engine for any id; an event is tried on the any-id
-//! engine and on its own id's. A rule of several ids is compiled once per id, and no event
-//! reaches two of its copies (but see [`Group::evaluate`]).
+//! of the 5145 share rules, and the 5145 events for the logon rules'. Rules whose conditions
+//! can only hold for a few event ids are instead put in engines by id: two rules that share
+//! an id, or are linked through others that do, share an engine, and every other rule goes
+//! to one engine for any id. An event meets the any-id engine and at most one other, and
+//! each rule is compiled once: a copy per id doubled the memory of Hayabusa's converted
+//! process creation rules (they all name 1 and 4688), and an engine per set of ids made two
+//! hundred engines of its rules, costing memory and load time for no faster scan.
 //!
 //! Which ids a rule needs is read from its detection and condition ([`needed_ids`]), and
 //! only where that is certain: anything the analysis does not follow puts the rule in the
 //! any-id engine, where it was before. `detector/tests.rs` checks the split against
 //! evaluating every rule of a group on its own.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rsigma_eval::{Engine, EvalError, EvaluationResult, Event, EventValue};
 use rsigma_parser::{ConditionExpr, Detection, FilterRule, Quantifier, SigmaRule, SigmaValue};
 
-use crate::detector::rule_of;
 use crate::event::View;
 
-/// A rule of more event ids than this stays in the any-id engine: copies would cost more
-/// memory than they save time.
+/// A rule of more event ids than this stays in the any-id engine, which every event meets.
 const MAX_IDS: usize = 16;
+
+/// The event ids an engine's rules need; empty for the any-id engine.
+pub(super) type Ids = BTreeSet<u32>;
 
 /// The compiled rules of one log source.
 #[derive(Default)]
 pub(crate) struct Group {
     /// Rules that may match an event of any id.
     any: Option<Engine>,
-    /// Rules that can only match events of one of a few ids, by id.
-    by_id: HashMap<u32, Engine>,
+    /// Rules that can only match events of a few ids, an engine per linked set of ids.
+    engines: Vec<Engine>,
+    /// For each id, the place in `engines` of the engine whose ids include it.
+    by_id: HashMap<u32, usize>,
 }
 
-/// A group's rules, sorted into the engines they will be compiled into.
-pub(super) struct Split {
-    pub(super) any: Vec<SigmaRule>,
-    pub(super) by_id: Vec<(u32, Vec<SigmaRule>)>,
-}
-
-impl Split {
-    pub(super) fn new(rules: Vec<SigmaRule>) -> Split {
-        let mut any = Vec::new();
-        let mut by_id: HashMap<u32, Vec<SigmaRule>> = HashMap::new();
-        for rule in rules {
-            match needed_ids(&rule) {
-                Some(ids) if ids.len() <= MAX_IDS => {
-                    for id in ids {
-                        by_id.entry(id).or_default().push(rule.clone());
-                    }
-                }
-                _ => any.push(rule),
+/// A group's rules, sorted into the engines they will be compiled into, each with the ids
+/// its rules need (none for the any-id engine, which comes first).
+pub(super) fn split(rules: Vec<SigmaRule>) -> Vec<(Ids, Vec<SigmaRule>)> {
+    let needs: Vec<Option<Ids>> =
+        rules.iter().map(|rule| needed_ids(rule).filter(|ids| !ids.is_empty() && ids.len() <= MAX_IDS)).collect();
+    // Ids linked by the rules that name several, each set under the smallest id in it.
+    let mut root: HashMap<u32, u32> = HashMap::new();
+    for ids in needs.iter().flatten() {
+        let first = *ids.first().expect("not empty");
+        for &other in ids {
+            let (a, b) = (find(&mut root, first), find(&mut root, other));
+            if a != b {
+                root.insert(a.max(b), a.min(b));
             }
         }
-        let mut by_id: Vec<_> = by_id.into_iter().collect();
-        by_id.sort_by_key(|(id, _)| *id);
-        Split { any, by_id }
     }
+    let mut engines: BTreeMap<Option<u32>, (Ids, Vec<SigmaRule>)> = BTreeMap::new();
+    for (rule, ids) in rules.into_iter().zip(needs) {
+        let key = ids.as_ref().map(|ids| find(&mut root, *ids.first().expect("not empty")));
+        let engine = engines.entry(key).or_default();
+        engine.0.extend(ids.unwrap_or_default());
+        engine.1.push(rule);
+    }
+    engines.into_values().collect()
+}
+
+/// The id that stands for `id`'s set of linked ids (a union-find with path compression).
+fn find(root: &mut HashMap<u32, u32>, id: u32) -> u32 {
+    let up = *root.entry(id).or_insert(id);
+    if up == id {
+        return id;
+    }
+    let top = find(root, up);
+    root.insert(id, top);
+    top
 }
 
 impl Group {
-    /// Adds the engine compiled from a [`Split`]'s rules for `id` (`None`: any id).
-    pub(super) fn add(&mut self, id: Option<u32>, engine: Engine) {
-        match id {
-            None => self.any = Some(engine),
-            Some(id) => {
-                self.by_id.insert(id, engine);
-            }
+    /// Adds the engine compiled from the rules [`split`] gave for `ids`.
+    pub(super) fn add(&mut self, ids: &Ids, engine: Engine) {
+        if ids.is_empty() {
+            self.any = Some(engine);
+            return;
         }
+        for id in ids {
+            self.by_id.insert(*id, self.engines.len());
+        }
+        self.engines.push(engine);
     }
 
     /// Every engine of the group.
     #[cfg(test)]
     pub(crate) fn engines(&self) -> impl Iterator<Item = &Engine> {
-        self.any.iter().chain(self.by_id.values())
+        self.any.iter().chain(&self.engines)
     }
 
     pub(super) fn apply_filter(&mut self, filter: &FilterRule) -> Result<(), EvalError> {
-        self.any.iter_mut().chain(self.by_id.values_mut()).try_for_each(|engine| engine.apply_filter(filter))
+        self.any.iter_mut().chain(&mut self.engines).try_for_each(|engine| engine.apply_filter(filter))
     }
 
     /// The hits of the group's rules on one event, added to `out`.
@@ -87,38 +105,23 @@ impl Group {
         if let Some(engine) = &self.any {
             out.extend(engine.evaluate(view));
         }
-        if self.by_id.is_empty() {
+        if self.engines.is_empty() {
             return;
         }
         // The id as the rules compare it: their literals are whole numbers written as text
         // (`rules::event_ids`), equal only to an integer or to that same text.
-        match view.get_field("EventID") {
-            Some(EventValue::Int(n)) => self.evaluate_id(u32::try_from(n).ok(), view, out),
-            Some(EventValue::Str(s)) => self.evaluate_id(s.parse().ok(), view, out),
-            None | Some(EventValue::Null | EventValue::Bool(_) | EventValue::Map(_)) => {}
-            // A list of ids, or a fraction: whichever engines it may concern. A rule kept
-            // for two of the ids is then reached twice, and reported once.
+        let id = match view.get_field("EventID") {
+            Some(EventValue::Int(n)) => u32::try_from(n).ok(),
+            Some(EventValue::Str(s)) => s.parse().ok(),
+            None | Some(EventValue::Null | EventValue::Bool(_) | EventValue::Map(_)) => None,
+            // A list of ids, or a fraction: any engine may concern it.
             Some(EventValue::Array(_) | EventValue::Float(_)) => {
-                let start = out.len();
-                for engine in self.by_id.values() {
-                    out.extend(engine.evaluate(view));
-                }
-                let mut seen = BTreeSet::new();
-                let mut i = start;
-                while i < out.len() {
-                    if seen.insert(rule_of(&out[i])) {
-                        i += 1;
-                    } else {
-                        out.remove(i);
-                    }
-                }
+                self.engines.iter().for_each(|engine| out.extend(engine.evaluate(view)));
+                return;
             }
-        }
-    }
-
-    fn evaluate_id(&self, id: Option<u32>, view: &View<'_>, out: &mut Vec<EvaluationResult>) {
-        if let Some(engine) = id.and_then(|id| self.by_id.get(&id)) {
-            out.extend(engine.evaluate(view));
+        };
+        if let Some(&engine) = id.and_then(|id| self.by_id.get(&id)) {
+            out.extend(self.engines[engine].evaluate(view));
         }
     }
 }
@@ -230,6 +233,39 @@ mod tests {
         assert_eq!(
             ids("  selection:\n    - EventID: 1\n      A: x\n    - EventID: 2\n      B: y\n  condition: selection"),
             Some(vec![1, 2])
+        );
+    }
+
+    #[test]
+    fn rules_linked_by_an_id_share_an_engine_and_the_rest_go_to_any_id() {
+        let rule = |title: &str, detection: &str| {
+            let yaml = format!("title: {title}\nlogsource: {{product: windows}}\ndetection:\n{detection}\n");
+            let mut rule = parse_sigma_yaml(&yaml).unwrap().rules.remove(0);
+            super::super::event_ids::rule(&mut rule);
+            rule
+        };
+        let ids = |list: &str| format!("  selection:\n    EventID: [{list}]\n  condition: selection");
+        let rules = vec![
+            rule("sysmon and security", &ids("1, 4688")),
+            rule("logons", &ids("4624, 4625")),
+            rule("security only", &ids("4688")),
+            rule("no id", "  selection:\n    Image: x\n  condition: selection"),
+            rule("failed logons and kerberos", &ids("4625, 4771")),
+            rule("shares", &ids("5145")),
+        ];
+        let engines: Vec<(Vec<u32>, Vec<String>)> = split(rules)
+            .into_iter()
+            .map(|(ids, rules)| (ids.into_iter().collect(), rules.into_iter().map(|r| r.title).collect()))
+            .collect();
+        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            engines,
+            vec![
+                (vec![], names(&["no id"])),
+                (vec![1, 4688], names(&["sysmon and security", "security only"])),
+                (vec![4624, 4625, 4771], names(&["logons", "failed logons and kerberos"])),
+                (vec![5145], names(&["shares"])),
+            ]
         );
     }
 

@@ -19,7 +19,6 @@ use serde::Serialize;
 use crate::Level;
 use crate::mapping::{LogSourceKey, Mapping};
 pub(crate) use group::Group;
-use group::Split;
 
 /// The custom attribute that carries a rule's index in [`RuleSet::rules`] through the
 /// engine, so a result leads back to its file.
@@ -182,34 +181,31 @@ impl RuleSet {
         // creation: half the rules) starts at once and the small ones fill the other cores.
         let mut units = Vec::new();
         for (group, members) in grouped {
-            let split = Split::new(members);
-            if !split.any.is_empty() {
-                units.push((group.clone(), None, split.any));
-            }
-            units.extend(split.by_id.into_iter().map(|(id, members)| (group.clone(), Some(id), members)));
+            units.extend(group::split(members).into_iter().map(|(ids, members)| (group.clone(), ids, members)));
         }
-        units.sort_by(|a, b| b.2.len().cmp(&a.2.len()).then_with(|| (&a.0, a.1).cmp(&(&b.0, b.1))));
+        units.sort_by(|a, b| b.2.len().cmp(&a.2.len()).then_with(|| (&a.0, &a.1).cmp(&(&b.0, &b.1))));
         let built: Vec<_> = units
             .into_par_iter()
-            .map(|(group, id, members)| {
+            .map(|(group, ids, members)| {
                 let mut engine = Engine::new();
+                // rsigma builds a bloom index of up to 1 MB for every engine, which it consults
+                // only with its bloom prefilter on (off by default, and in Mamoru).
+                engine.set_bloom_max_bytes(0);
                 let errors: Vec<(usize, String)> = engine
                     .add_rules(members.iter())
                     .into_iter()
                     .map(|(i, e)| (rule_index(&members[i]), e.to_string()))
                     .collect();
-                (group, id, engine, errors)
+                (group, ids, engine, errors)
             })
             .collect();
         let mut groups: BTreeMap<GroupKey, Group> = BTreeMap::new();
-        for (group, id, engine, errors) in built {
+        for (group, ids, engine, errors) in built {
             for (index, e) in errors {
-                // A rule of several ids fails in each of its engines: reported once.
-                if std::mem::replace(&mut loaded[index], false) {
-                    failures.push(origins[index].failure(&e));
-                }
+                loaded[index] = false;
+                failures.push(origins[index].failure(&e));
             }
-            groups.entry(group).or_default().add(id, engine);
+            groups.entry(group).or_default().add(&ids, engine);
         }
         for (group, g) in groups {
             match group {
