@@ -529,27 +529,42 @@ fn regex_mandatory_literals(pattern: &str) -> Option<Vec<String>> {
 
 fn hir_mandatory_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
     use regex_syntax::hir::HirKind;
+    // Mamoru: a node that matches one string only, up to case, is that string.
+    if let Some(exact) = exact_text(hir) {
+        return (!exact.is_empty()).then(|| vec![exact]);
+    }
     match hir.kind() {
-        HirKind::Literal(lit) => {
-            let s = std::str::from_utf8(&lit.0).ok()?;
-            if s.is_empty() {
-                None
-            } else {
-                Some(vec![s.to_string()])
-            }
-        }
         // Concatenation is an AND: any child's mandatory set is mandatory for
         // the whole, so take the one whose weakest literal is longest,
         // breaking ties toward the smaller set.
-        HirKind::Concat(children) => children
-            .iter()
-            .filter_map(hir_mandatory_literals)
-            .max_by_key(|lits| {
+        // Mamoru: neighbouring children that each match one string are one
+        // literal together. `(?i)` turns every letter into a class of its
+        // cases, so without this a case-insensitive pattern (every Sigma
+        // value with a wildcard) gave single letters and no witness at all.
+        HirKind::Concat(children) => {
+            let mut sets = Vec::new();
+            let mut run = String::new();
+            for child in children {
+                match exact_text(child) {
+                    Some(text) => run.push_str(&text),
+                    None => {
+                        if !run.is_empty() {
+                            sets.push(vec![std::mem::take(&mut run)]);
+                        }
+                        sets.extend(hir_mandatory_literals(child));
+                    }
+                }
+            }
+            if !run.is_empty() {
+                sets.push(vec![run]);
+            }
+            sets.into_iter().max_by_key(|lits| {
                 (
                     lits.iter().map(String::len).min().unwrap_or(0),
                     std::cmp::Reverse(lits.len()),
                 )
-            }),
+            })
+        }
         // Alternation is an OR: every branch must contribute, or the set is
         // not mandatory.
         HirKind::Alternation(children) => {
@@ -561,6 +576,50 @@ fn hir_mandatory_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
         }
         HirKind::Repetition(rep) if rep.min >= 1 => hir_mandatory_literals(&rep.sub),
         HirKind::Capture(cap) => hir_mandatory_literals(&cap.sub),
+        _ => None,
+    }
+}
+
+/// Mamoru: the one string `hir` matches, as the index folds text; `None` when
+/// it matches more than one. A class of a letter's cases counts when every
+/// member lower-cases to the same letter, as the haystack is lower-cased:
+/// `(?i)k` (with the Kelvin sign) qualifies, `(?i)s` does not (the long s
+/// stays itself), and its letter then ends the run. An assertion matches the
+/// empty string, where it holds.
+fn exact_text(hir: &regex_syntax::hir::Hir) -> Option<String> {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some(String::new()),
+        HirKind::Literal(lit) => std::str::from_utf8(&lit.0).ok().map(str::to_string),
+        HirKind::Class(Class::Unicode(class)) => {
+            let mut folded = None;
+            for range in class.ranges() {
+                if u32::from(range.end()) - u32::from(range.start()) > 2 {
+                    return None;
+                }
+                for c in range.start()..=range.end() {
+                    let mut lower = c.to_lowercase();
+                    let (Some(l), None) = (lower.next(), lower.next()) else { return None };
+                    if *folded.get_or_insert(l) != l {
+                        return None;
+                    }
+                }
+            }
+            folded.map(String::from)
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let mut folded = None;
+            for range in class.ranges() {
+                for b in range.start()..=range.end() {
+                    if !b.is_ascii() || *folded.get_or_insert(b.to_ascii_lowercase()) != b.to_ascii_lowercase() {
+                        return None;
+                    }
+                }
+            }
+            folded.map(|b| char::from(b).to_string())
+        }
+        HirKind::Capture(cap) => exact_text(&cap.sub),
+        HirKind::Concat(children) => children.iter().map(exact_text).collect(),
         _ => None,
     }
 }

@@ -509,3 +509,40 @@ fn time_modifiers_compare_a_part_of_a_date() {
         ],
     );
 }
+
+// rules, "Wildcards": `*` and `?` in a value; "General": values are case-insensitive. The
+// candidate index gates such a rule on its longest run of literal letters (change 6 in
+// vendor/rsigma-eval/MAMORU-PATCH.md): a match in any case, and with the Unicode letters
+// case-insensitive matching accepts (the Kelvin sign for k, the long s for s), still fires.
+#[test]
+fn a_wildcard_value_matches_in_any_case_though_the_index_gates_it() {
+    check(
+        "
+        selection_script:
+            ScriptBlockText|contains: '-Properties*TrustedForDelegation'
+        selection_path:
+            Path|contains: 'kelvin?x'
+        condition: 1 of selection_*
+        ",
+        &[
+            (json!({"ScriptBlockText": "Get-ADComputer -PROPERTIES Name,trustedfordelegation"}), true),
+            (json!({"ScriptBlockText": "Get-ADComputer -Properties Name,TrustedForDelegation"}), true),
+            (json!({"ScriptBlockText": "Get-ADComputer -properties name,truſtedfordelegation"}), true),
+            (json!({"Path": "C:\\\u{212A}ELVIN-X"}), true),
+            (json!({"ScriptBlockText": "Get-ADComputer -Properties Name"}), false),
+            (json!({"Path": "C:\\kelvinx"}), false),
+        ],
+    );
+}
+
+// The same rule's index: an event without the literal runs does not make it a candidate.
+#[test]
+fn the_index_gates_a_wildcard_value_on_its_literal_letters() {
+    let yaml = "title: t\nlogsource: {product: windows}\ndetection:\n  selection:\n    ScriptBlockText|contains: '-Properties*TrustedForDelegation'\n  condition: selection\n";
+    let rule = rsigma_parser::parse_sigma_yaml(yaml).unwrap().rules.remove(0);
+    let mut engine = rsigma_eval::Engine::new();
+    assert!(engine.add_rules([&rule]).is_empty());
+    let candidates = |v: serde_json::Value| engine.candidate_rules(&rsigma_eval::JsonEvent::borrow(&v));
+    assert_eq!(candidates(json!({"ScriptBlockText": "Write-Host hello"})), Vec::<usize>::new());
+    assert_eq!(candidates(json!({"ScriptBlockText": "x -properties * trustedfordelegation"})), vec![0]);
+}

@@ -701,6 +701,14 @@ impl Engine {
         }
     }
 
+    /// Mamoru: the rules the candidate index selects for `event`, by place in
+    /// [`Engine::rules`]; for tests of what the index gates (the rest are
+    /// never evaluated on the event).
+    #[doc(hidden)]
+    pub fn candidate_rules<E: Event>(&self, event: &E) -> Vec<usize> {
+        self.logsource_candidates(event, None)
+    }
+
     /// Evaluate an event against candidate rules using the inverted index.
     ///
     /// When a logsource extractor is configured (see
