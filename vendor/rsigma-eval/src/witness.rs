@@ -484,6 +484,12 @@ fn fold_literal(value: &str, case_insensitive: bool) -> Option<String> {
         Some(value.to_string())
     } else if value.is_ascii() {
         Some(value.to_ascii_lowercase())
+    } else if !value.contains('Σ') {
+        // Mamoru: text holding a non-ASCII literal is non-ASCII, and is folded
+        // by `str::to_lowercase`, one character at a time but for the capital
+        // sigma (final or not by its neighbours): the literal folded the same
+        // way lies in it. An emoji, or `Événement` under `|cased`, is a witness.
+        Some(value.to_lowercase())
     } else {
         None
     }

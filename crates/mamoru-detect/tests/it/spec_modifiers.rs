@@ -522,6 +522,10 @@ fn a_wildcard_value_matches_in_any_case_though_the_index_gates_it() {
             ScriptBlockText|contains: '-Properties*TrustedForDelegation'
         selection_path:
             Path|contains: 'kelvin?x'
+        selection_emoji:
+            CommandLine|contains: '🦆'
+        selection_cased:
+            Message|cased: 'Événement Σ'
         condition: 1 of selection_*
         ",
         &[
@@ -531,18 +535,25 @@ fn a_wildcard_value_matches_in_any_case_though_the_index_gates_it() {
             (json!({"Path": "C:\\\u{212A}ELVIN-X"}), true),
             (json!({"ScriptBlockText": "Get-ADComputer -Properties Name"}), false),
             (json!({"Path": "C:\\kelvinx"}), false),
+            (json!({"CommandLine": "echo 🦆 QUACK"}), true),
+            (json!({"Message": "Événement Σ"}), true),
+            (json!({"Message": "événement σ"}), false),
         ],
     );
 }
 
-// The same rule's index: an event without the literal runs does not make it a candidate.
+// The index of such rules: an event without the literal runs, the emoji or the cased text
+// does not make them candidates.
 #[test]
 fn the_index_gates_a_wildcard_value_on_its_literal_letters() {
-    let yaml = "title: t\nlogsource: {product: windows}\ndetection:\n  selection:\n    ScriptBlockText|contains: '-Properties*TrustedForDelegation'\n  condition: selection\n";
-    let rule = rsigma_parser::parse_sigma_yaml(yaml).unwrap().rules.remove(0);
+    let yaml = "title: t\nlogsource: {product: windows}\ndetection:\n  selection:\n    ScriptBlockText|contains: '-Properties*TrustedForDelegation'\n  condition: selection\n---\ntitle: e\nlogsource: {product: windows}\ndetection:\n  selection:\n    CommandLine|contains: ['🦆', '🦅']\n  condition: selection\n---\ntitle: c\nlogsource: {product: windows}\ndetection:\n  selection:\n    Message|cased|contains: 'Événement'\n  condition: selection\n";
+    let rules = rsigma_parser::parse_sigma_yaml(yaml).unwrap().rules;
     let mut engine = rsigma_eval::Engine::new();
-    assert!(engine.add_rules([&rule]).is_empty());
+    assert!(engine.add_rules(rules.iter()).is_empty());
     let candidates = |v: serde_json::Value| engine.candidate_rules(&rsigma_eval::JsonEvent::borrow(&v));
-    assert_eq!(candidates(json!({"ScriptBlockText": "Write-Host hello"})), Vec::<usize>::new());
+    let none = json!({"ScriptBlockText": "Write-Host hello", "CommandLine": "echo ü", "Message": "event"});
+    assert_eq!(candidates(none), Vec::<usize>::new());
     assert_eq!(candidates(json!({"ScriptBlockText": "x -properties * trustedfordelegation"})), vec![0]);
+    assert_eq!(candidates(json!({"CommandLine": "🦅"})), vec![1]);
+    assert_eq!(candidates(json!({"Message": "un Événement"})), vec![2]);
 }
