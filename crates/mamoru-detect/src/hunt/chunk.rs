@@ -146,14 +146,20 @@ fn in_the_file(e: &EvtxError, first: u64, count: u64) -> Option<(u64, String)> {
 
 /// The file's header and `count` chunks from the one at `first` after it, as one buffer.
 fn read_chunks(path: &Path, header: &[u8], first: u64, count: u64) -> Result<Vec<u8>, String> {
-    let mut data = Vec::with_capacity(header.len() + (count * CHUNK_SIZE) as usize);
+    let size = header.len() + (count * CHUNK_SIZE) as usize;
+    let mut data = Vec::with_capacity(size);
     data.extend_from_slice(header);
-    data.resize(header.len() + (count * CHUNK_SIZE) as usize, 0);
+    // Read into the spare capacity: filling it with zeros first cost a tenth of a scan of a
+    // sparse file (`big.evtx`), whose chunks are mostly empty space.
     File::open(path)
         .and_then(|mut f| {
             f.seek(SeekFrom::Start(FILE_HEADER_SIZE + first * CHUNK_SIZE))?;
-            f.read_exact(&mut data[header.len()..])
+            f.take(count * CHUNK_SIZE).read_to_end(&mut data)
         })
         .map_err(|e| format!("the chunk could not be read: {e}"))?;
+    if data.len() < size {
+        // The runs cover whole chunks of the file as it was when the scan began.
+        return Err("the chunk could not be read: the file got shorter during the scan".into());
+    }
     Ok(data)
 }
