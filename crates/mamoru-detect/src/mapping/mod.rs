@@ -229,6 +229,8 @@ impl Mapping {
                 out.sort_unstable();
             }
         }
+        // Then the alternatives that name no channel; of each source, the first admitted.
+        out.extend_from_slice(&self.without_channel);
         let mut kept = 0;
         for i in 0..out.len() {
             let (s, a) = out[i];
@@ -238,11 +240,6 @@ impl Mapping {
             }
         }
         out.truncate(kept);
-        for &(s, a) in &self.without_channel {
-            if !out.iter().any(|(seen, _)| *seen == s) && self.sources[s].alternatives[a].admits(&mut lookups) {
-                out.push((s, a));
-            }
-        }
     }
 
     pub(crate) fn renames(&self, source: usize, alternative: usize) -> &[(String, String)] {
