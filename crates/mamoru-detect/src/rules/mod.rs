@@ -1,5 +1,6 @@
 //! A loaded rule set: Sigma rules compiled by `rsigma-eval`, grouped by the log source
-//! they name (one engine per group), correlation rules, and what could not be loaded.
+//! they name (a group's engines split by event id: `group.rs`), correlation rules, and what
+//! could not be loaded.
 
 mod event_ids;
 mod group;
