@@ -163,3 +163,32 @@ fn read_chunks(path: &Path, header: &[u8], first: u64, count: u64) -> Result<Vec
     }
     Ok(data)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_is_read_after_the_header_and_a_file_that_shrank_is_named_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("two-chunks.evtx");
+        let mut bytes = vec![b'h'; FILE_HEADER_SIZE as usize];
+        bytes.extend(std::iter::repeat_n(1u8, CHUNK_SIZE as usize));
+        bytes.extend(std::iter::repeat_n(2u8, CHUNK_SIZE as usize));
+        std::fs::write(&path, &bytes).unwrap();
+        let header = [b'H'; FILE_HEADER_SIZE as usize];
+
+        let run = read_chunks(&path, &header, 1, 1).unwrap();
+        assert_eq!(run.len(), (FILE_HEADER_SIZE + CHUNK_SIZE) as usize);
+        assert!(run[..FILE_HEADER_SIZE as usize].iter().all(|&b| b == b'H'));
+        assert!(run[FILE_HEADER_SIZE as usize..].iter().all(|&b| b == 2));
+
+        // Three chunks asked of a file that now holds two.
+        assert_eq!(
+            read_chunks(&path, &header, 0, 3).unwrap_err(),
+            "the chunk could not be read: the file got shorter during the scan"
+        );
+        let missing = dir.path().join("gone.evtx");
+        assert!(read_chunks(&missing, &header, 0, 1).unwrap_err().starts_with("the chunk could not be read: "));
+    }
+}
