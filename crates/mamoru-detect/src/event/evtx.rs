@@ -56,11 +56,16 @@ pub fn from_evtx_json(record: Value) -> Result<LogEvent, EvtxError> {
 /// The last step of both decoders: padding undone, the time read.
 pub(super) fn finish(mut out: Fields) -> LogEvent {
     trim_padding(&mut out);
-    let timestamp = match out.get("TimeCreated_SystemTime") {
+    let timestamp = time_of(&out);
+    LogEvent::from_fields(out, timestamp, Format::Evtx)
+}
+
+/// The record's time, read from its `TimeCreated_SystemTime` text.
+pub(super) fn time_of(fields: &Fields) -> Option<Timestamp> {
+    match fields.get("TimeCreated_SystemTime") {
         Some(FieldValue::Str(s)) => s.parse::<Timestamp>().ok(),
         _ => None,
-    };
-    LogEvent::from_fields(out, timestamp, Format::Evtx)
+    }
 }
 
 /// One element of `System`: its attributes as `Name_Attribute`, its text under its name.

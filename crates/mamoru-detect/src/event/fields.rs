@@ -78,6 +78,17 @@ pub struct Fields {
     index: HashTable<usize>,
 }
 
+/// How [`Fields::insert_text_with`] and [`Fields::insert_hashed`] treat a name already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum How {
+    /// The new value replaces it ([`Fields::insert`]).
+    Replace,
+    /// It is kept ([`Fields::insert_if_absent`]).
+    KeepFirst,
+    /// The caller knows the name is not there yet: no lookup (checked in debug builds).
+    New,
+}
+
 /// What is being added: a scalar copied into the text buffer, or a value moved in.
 enum Input<'a> {
     Str(&'a str),
@@ -169,6 +180,67 @@ impl Fields {
 
     pub fn insert_str_if_absent(&mut self, name: &str, value: &str) {
         self.put(name, Input::Str(value), true);
+    }
+
+    /// Empties the fields, keeping their room for the next event.
+    pub(crate) fn clear(&mut self) {
+        self.text.clear();
+        self.entries.clear();
+        self.trees.clear();
+        self.index.clear();
+    }
+
+    /// The hash of `name` in the index, for [`Fields::insert_text_with`] and
+    /// [`Fields::insert_hashed`] to be given again and again.
+    pub(crate) fn hash(name: &str) -> u64 {
+        HASHER.hash_one(name)
+    }
+
+    /// Puts text under `name` (whose [`Fields::hash`] is `hash`), `write` writing it straight
+    /// into the buffer (no copy through a `String` of its own).
+    pub(crate) fn insert_text_with(&mut self, name: &str, hash: u64, how: How, write: impl FnOnce(&mut String)) {
+        let Some(found) = self.existing(name, hash, how) else { return };
+        let start = self.text.len();
+        write(&mut self.text);
+        let value = Slot::Str(Span { start, end: self.text.len() });
+        self.set(name, hash, found, value);
+    }
+
+    /// [`Fields::insert`] with the name's hash given, and `how`.
+    pub(crate) fn insert_hashed(&mut self, name: &str, hash: u64, how: How, value: Value) {
+        let Some(found) = self.existing(name, hash, how) else { return };
+        let value = self.slot(name, Input::Json(value));
+        self.set(name, hash, found, value);
+    }
+
+    /// `Some(entry)` to replace, `Some(None)` to add, `None` to leave as it is.
+    fn existing(&self, name: &str, hash: u64, how: How) -> Option<Option<usize>> {
+        if how == How::New {
+            debug_assert!(self.find(hash, name).is_none(), "{name} is there already");
+            return Some(None);
+        }
+        match self.find(hash, name) {
+            Some(_) if how == How::KeepFirst => None,
+            found => Some(found),
+        }
+    }
+
+    fn set(&mut self, name: &str, hash: u64, found: Option<usize>, value: Slot) {
+        match found {
+            Some(i) => {
+                if let Slot::Tree(t) = self.entries[i].value {
+                    self.trees[t] = Value::Null;
+                }
+                self.entries[i].value = value;
+            }
+            None => {
+                let name_span = self.push_text(name);
+                let i = self.entries.len();
+                self.entries.push(Entry { name: name_span, value });
+                let (text, entries) = (&self.text, &self.entries);
+                self.index.insert_unique(hash, i, |&j| HASHER.hash_one(name_of(text, &entries[j])));
+            }
+        }
     }
 
     fn put(&mut self, name: &str, value: Input<'_>, keep_first: bool) {

@@ -2,6 +2,7 @@
 //! needs (time, computer, channel, event id). Sigma rules see the fields; renames from the
 //! log-source mapping are applied by [`View`] at evaluation time, never copied.
 
+mod binxml;
 mod evtx;
 mod evtx_bytes;
 mod fields;
@@ -14,6 +15,7 @@ use std::borrow::Cow;
 use jiff::Timestamp;
 use serde_json::{Map, Value};
 
+pub use self::binxml::{ChunkReader, Unsupported};
 pub use self::evtx::{EvtxError, from_evtx_json};
 pub use self::evtx_bytes::from_evtx_json_bytes;
 pub use self::fields::{FieldValue, Fields};

@@ -25,7 +25,13 @@ use evtx::{EvtxParser, ParserSettings, RenderedChunkItem};
 
 use super::{Partial, Warning, scan_event};
 use crate::RuleSet;
-use crate::event::from_evtx_json_bytes;
+use crate::event::{ChunkReader, from_evtx_json_bytes};
+
+thread_local! {
+    /// Each core's reader keeps the templates it has compiled from one run to the next: the
+    /// chunks of a log share most of theirs.
+    static READER: std::cell::RefCell<ChunkReader> = std::cell::RefCell::default();
+}
 
 /// EVTX chunks are 64 KiB, after a file header of 4 KiB (as the `evtx` crate reads them).
 pub(super) const CHUNK_SIZE: u64 = 65_536;
@@ -71,26 +77,54 @@ impl Scan<'_> {
 
     /// Scans the run into `out`; false when a warning could not be given its chunk.
     fn run(&self, first: u64, count: u64, out: &mut Partial) -> bool {
-        let Scan { file, path, header, rules, settings } = *self;
-        // Numbered from 0, as the `evtx` crate's own messages number them.
-        let warning = |chunk: u64, reason: String| Warning {
-            file: file.to_string(),
-            place: Some(format!("chunk {chunk}")),
-            reason,
-        };
-        let data = match read_chunks(path, header, first, count) {
+        let data = match read_chunks(self.path, self.header, first, count) {
             Ok(data) => data,
             Err(reason) => {
-                out.warnings.push(warning(first, reason));
+                out.warnings.push(self.warning(first, reason));
                 return true;
             }
         };
+        // Each chunk straight from its BinXML where it can be; the others as JSON.
+        let mut left = Vec::new();
+        READER.with_borrow_mut(|reader| {
+            for (i, chunk) in data[self.header.len()..].chunks_exact(CHUNK_SIZE as usize).enumerate() {
+                let mark = out.mark();
+                let read = reader.read(chunk, &mut |event| scan_event(event, self.file, self.rules, out));
+                if read.is_err() {
+                    out.roll_back(mark);
+                    left.push(first + i as u64);
+                }
+            }
+        });
+        match left.as_slice() {
+            [] => true,
+            // All of them: one parser, which compiles the templates they share once.
+            _ if left.len() as u64 == count => self.run_json(first, count, data, out),
+            _ => left.iter().all(|&index| {
+                let at = self.header.len() + ((index - first) * CHUNK_SIZE) as usize;
+                let mut one = Vec::with_capacity(self.header.len() + CHUNK_SIZE as usize);
+                one.extend_from_slice(self.header);
+                one.extend_from_slice(&data[at..at + CHUNK_SIZE as usize]);
+                self.run_json(index, 1, one, out)
+            }),
+        }
+    }
+
+    // Numbered from 0, as the `evtx` crate's own messages number them.
+    fn warning(&self, chunk: u64, reason: String) -> Warning {
+        Warning { file: self.file.to_string(), place: Some(format!("chunk {chunk}")), reason }
+    }
+
+    /// Scans the run in `data` (the file's header and the run's chunks) through the `evtx`
+    /// crate's JSON rendering; false when a warning could not be given its chunk.
+    fn run_json(&self, first: u64, count: u64, data: Vec<u8>, out: &mut Partial) -> bool {
+        let Scan { file, rules, settings, .. } = *self;
         // The parser skips chunks of zeros (dirty files have them between full ones) and reports
         // a chunk whose header is damaged; checksums are not checked, as with its defaults.
         let mut parser = match EvtxParser::from_buffer(data) {
             Ok(parser) => parser.with_configuration(settings.clone()),
             Err(e) => {
-                out.warnings.push(warning(first, e.to_string()));
+                out.warnings.push(self.warning(first, e.to_string()));
                 return true;
             }
         };
@@ -112,11 +146,11 @@ impl Scan<'_> {
                         }
                     }
                     RenderedChunkItem::Failed(EvtxError::FailedToParseChunk { chunk_id, source }) => {
-                        out.warnings.push(warning(first + chunk_id, source.to_string()))
+                        out.warnings.push(self.warning(first + chunk_id, source.to_string()))
                     }
                     RenderedChunkItem::Failed(e) => match in_the_file(e, first, count) {
                         Some((chunk, reason)) => {
-                            out.warnings.push(warning(chunk, format!("a record could not be read: {reason}")))
+                            out.warnings.push(self.warning(chunk, format!("a record could not be read: {reason}")))
                         }
                         None => return false,
                     },

@@ -104,7 +104,26 @@ struct Partial {
     events: u64,
 }
 
+/// How far a [`Partial`] had got, to take back what came after.
+#[derive(Clone, Copy)]
+struct Mark {
+    detections: usize,
+    pending: usize,
+    events: u64,
+}
+
 impl Partial {
+    fn mark(&self) -> Mark {
+        Mark { detections: self.detections.len(), pending: self.pending.len(), events: self.events }
+    }
+
+    /// Takes back the events scanned since `mark` (warnings are not given while scanning).
+    fn roll_back(&mut self, mark: Mark) {
+        self.detections.truncate(mark.detections);
+        self.pending.truncate(mark.pending);
+        self.events = mark.events;
+    }
+
     fn absorb(&mut self, other: Partial) {
         self.detections.extend(other.detections);
         self.pending.extend(other.pending);

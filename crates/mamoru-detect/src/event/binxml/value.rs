@@ -1,0 +1,252 @@
+//! An instance's values as the fields they become: the text, numbers and booleans that the
+//! `evtx` crate's JSON renderer writes for them, and that decoding that JSON gives back.
+
+use jiff::Timestamp;
+use serde_json::{Number, Value};
+
+use super::Unsupported;
+use crate::event::Fields;
+use crate::event::fields::How;
+
+/// Where one value lies in the chunk, and its type.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Slot {
+    pub(super) kind: u8,
+    pub(super) start: usize,
+    pub(super) len: usize,
+}
+
+/// What an empty value (null, or a string or binary of nothing: the JSON renderer writes no
+/// text for it) becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Empty {
+    /// No field (a `System` element or attribute).
+    Skip,
+    /// The empty string (an `EventData` member).
+    Blank,
+}
+
+/// Value types (MS-EVEN6 2.2.3.3).
+pub(super) mod kind {
+    pub(in crate::event::binxml) const NULL: u8 = 0x00;
+    pub(in crate::event::binxml) const STRING: u8 = 0x01;
+    pub(in crate::event::binxml) const INT8: u8 = 0x03;
+    pub(in crate::event::binxml) const UINT8: u8 = 0x04;
+    pub(in crate::event::binxml) const INT16: u8 = 0x05;
+    pub(in crate::event::binxml) const UINT16: u8 = 0x06;
+    pub(in crate::event::binxml) const INT32: u8 = 0x07;
+    pub(in crate::event::binxml) const UINT32: u8 = 0x08;
+    pub(in crate::event::binxml) const INT64: u8 = 0x09;
+    pub(in crate::event::binxml) const UINT64: u8 = 0x0a;
+    pub(in crate::event::binxml) const BOOL: u8 = 0x0d;
+    pub(in crate::event::binxml) const BINARY: u8 = 0x0e;
+    pub(in crate::event::binxml) const GUID: u8 = 0x0f;
+    pub(in crate::event::binxml) const SIZE_T: u8 = 0x10;
+    pub(in crate::event::binxml) const FILETIME: u8 = 0x11;
+    pub(in crate::event::binxml) const SID: u8 = 0x13;
+    pub(in crate::event::binxml) const HEX_INT32: u8 = 0x14;
+    pub(in crate::event::binxml) const HEX_INT64: u8 = 0x15;
+    pub(in crate::event::binxml) const BINXML: u8 = 0x21;
+    pub(in crate::event::binxml) const STRING_ARRAY: u8 = 0x81;
+}
+
+/// Whether values of `kind` sized `len` are read here; the others (ANSI text, floats, system
+/// times, arrays, nested BinXML) send their chunk to the JSON renderer.
+pub(super) fn check(kind: u8, len: usize) -> Result<(), Unsupported> {
+    let fits = match kind {
+        kind::NULL | kind::STRING | kind::BINARY => kind != kind::STRING || len.is_multiple_of(2),
+        kind::INT8 | kind::UINT8 => len == 1,
+        kind::INT16 | kind::UINT16 => len == 2,
+        kind::INT32 | kind::UINT32 | kind::BOOL | kind::HEX_INT32 => len == 4,
+        kind::INT64 | kind::UINT64 | kind::FILETIME | kind::HEX_INT64 => len == 8,
+        kind::SIZE_T => len == 4 || len == 8,
+        kind::GUID => len == 16,
+        kind::SID => len >= 8,
+        kind::BINXML => true,
+        // Read only as the sole unnamed `Data` ([`strings`]).
+        kind::STRING_ARRAY => len.is_multiple_of(2),
+        _ => return Err(Unsupported("a value of a type read only as JSON")),
+    };
+    if fits { Ok(()) } else { Err(Unsupported("a value whose size does not fit its type")) }
+}
+
+/// Puts the value in `slot` of `chunk` under `name` (with its hash) as [`Fields::insert`]
+/// would put its JSON (or as `how` says); returns the time when it is one.
+pub(super) fn put(
+    chunk: &[u8],
+    slot: Slot,
+    fields: &mut Fields,
+    (name, hash): (&str, u64),
+    how: How,
+    empty: Empty,
+) -> Result<Option<Timestamp>, Unsupported> {
+    let bytes = &chunk[slot.start..slot.start + slot.len];
+    let le = |n: usize| -> [u8; 8] {
+        let mut b = [0; 8];
+        b[..n].copy_from_slice(&bytes[..n]);
+        b
+    };
+    let le4 = || u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+    let json = |fields: &mut Fields, value: Value| fields.insert_hashed(name, hash, how, value);
+    let number = |fields: &mut Fields, n: Number| json(fields, Value::Number(n));
+    let is_empty = match slot.kind {
+        kind::NULL => true,
+        kind::STRING => bytes.len() < 2 || bytes[..2] == [0, 0],
+        kind::BINARY => bytes.is_empty(),
+        _ => false,
+    };
+    if is_empty {
+        if empty == Empty::Blank {
+            fields.insert_text_with(name, hash, how, |_| {});
+        }
+        return Ok(None);
+    }
+    match slot.kind {
+        kind::STRING => fields.insert_text_with(name, hash, how, |text| push_utf16(until_nul(bytes), text)),
+        kind::INT8 => number(fields, (bytes[0] as i8).into()),
+        kind::UINT8 => number(fields, bytes[0].into()),
+        kind::INT16 => number(fields, i16::from_le_bytes([bytes[0], bytes[1]]).into()),
+        kind::UINT16 => number(fields, u16::from_le_bytes([bytes[0], bytes[1]]).into()),
+        kind::INT32 => number(fields, (le4() as i32).into()),
+        kind::UINT32 => number(fields, le4().into()),
+        kind::INT64 => number(fields, i64::from_le_bytes(le(8)).into()),
+        kind::UINT64 => number(fields, u64::from_le_bytes(le(8)).into()),
+        kind::BOOL => match le4() as i32 {
+            0 => json(fields, Value::Bool(false)),
+            1 => json(fields, Value::Bool(true)),
+            other => number(fields, other.into()),
+        },
+        kind::BINARY => fields.insert_text_with(name, hash, how, |text| {
+            for b in bytes {
+                text.push(HEX_UPPER[usize::from(b >> 4)] as char);
+                text.push(HEX_UPPER[usize::from(b & 0xf)] as char);
+            }
+        }),
+        kind::GUID => fields.insert_text_with(name, hash, how, |text| {
+            text.push('{');
+            for (i, &at) in [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15].iter().enumerate() {
+                if matches!(i, 4 | 6 | 8 | 10) {
+                    text.push('-');
+                }
+                text.push(HEX_LOWER[usize::from(bytes[at] >> 4)] as char);
+                text.push(HEX_LOWER[usize::from(bytes[at] & 0xf)] as char);
+            }
+            text.push('}');
+        }),
+        kind::SIZE_T | kind::HEX_INT32 | kind::HEX_INT64 => fields.insert_text_with(name, hash, how, |text| {
+            use std::fmt::Write;
+            let _ = write!(text, "{:#x}", u64::from_le_bytes(le(slot.len)));
+        }),
+        kind::FILETIME => {
+            let ticks = u64::from_le_bytes(le(8));
+            let (time, written) = filetime(ticks)?;
+            fields.insert_text_with(name, hash, how, |text| text.push_str(written.as_str()));
+            return Ok(Some(time));
+        }
+        kind::SID => fields.insert_text_with(name, hash, how, |text| sid(bytes, text)),
+        _ => return Err(Unsupported("a value of a type read only as JSON")),
+    }
+    Ok(None)
+}
+
+/// A list of strings, each ended by a NUL, as the JSON renderer lists them (one alone as it is).
+pub(super) fn strings(chunk: &[u8], slot: Slot) -> Result<Value, Unsupported> {
+    let bytes = &chunk[slot.start..slot.start + slot.len];
+    if bytes.len() < 2 || !bytes.len().is_multiple_of(2) || bytes[bytes.len() - 2..] != [0, 0] {
+        return Err(Unsupported("a list of strings not ended by a NUL"));
+    }
+    let mut items = Vec::new();
+    let mut rest = &bytes[..bytes.len() - 2];
+    loop {
+        let end = (0..rest.len() / 2).find(|&i| rest[2 * i..2 * i + 2] == [0, 0]).map_or(rest.len(), |i| 2 * i);
+        items.push(Value::String(utf16(&rest[..end])));
+        if end == rest.len() {
+            break;
+        }
+        rest = &rest[end + 2..];
+    }
+    // One string is written as a string, not a list of one.
+    Ok(if items.len() == 1 { items.pop().expect("one") } else { Value::Array(items) })
+}
+
+/// The value in `slot` as the JSON renderer writes it in a list (an empty one as `""`).
+pub(super) fn json(chunk: &[u8], slot: Slot) -> Result<Value, Unsupported> {
+    let mut one = Fields::default();
+    put(chunk, slot, &mut one, ("", Fields::hash("")), How::New, Empty::Blank)?;
+    Ok(one.get("").map_or(Value::Null, |v| v.to_json()))
+}
+
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+
+/// The UTF-16 code units up to the first NUL, as the renderer cuts strings.
+fn until_nul(bytes: &[u8]) -> &[u8] {
+    let units = bytes.len() / 2;
+    let len = (0..units).find(|&i| bytes[2 * i] == 0 && bytes[2 * i + 1] == 0).unwrap_or(units);
+    &bytes[..2 * len]
+}
+
+/// UTF-16LE text as UTF-8, unpaired surrogates replaced.
+pub(super) fn utf16(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() / 2);
+    push_utf16(bytes, &mut s);
+    s
+}
+
+fn push_utf16(bytes: &[u8], out: &mut String) {
+    let mut decoder = encoding_rs::UTF_16LE.new_decoder_without_bom_handling();
+    out.reserve(decoder.max_utf8_buffer_length(bytes.len()).unwrap_or(bytes.len() * 3 / 2 + 4));
+    // With that room reserved the whole text is decoded at once; unpaired surrogates become
+    // U+FFFD, as in the renderer's output.
+    let _ = decoder.decode_to_string(bytes, out, true);
+}
+
+/// A time written out: `2019-03-19T23:34:25.1234567Z`.
+struct Written([u8; 28]);
+
+impl Written {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("digits and ASCII")
+    }
+}
+
+/// A FILETIME as the renderer writes it, and as a time.
+fn filetime(ticks: u64) -> Result<(Timestamp, Written), Unsupported> {
+    const TICKS_PER_SECOND: u64 = 10_000_000;
+    // Seconds from 1601-01-01 to 1970-01-01.
+    const TO_UNIX: i64 = 11_644_473_600;
+    let seconds = i64::try_from(ticks / TICKS_PER_SECOND).map_err(|_| OUT_OF_RANGE)? - TO_UNIX;
+    let fraction = (ticks % TICKS_PER_SECOND) as u32;
+    let time = Timestamp::new(seconds, (fraction * 100) as i32).map_err(|_| OUT_OF_RANGE)?;
+    let t = jiff::tz::Offset::UTC.to_datetime(time);
+    if !(1601..=9999).contains(&t.year()) {
+        return Err(OUT_OF_RANGE);
+    }
+    let mut out = *b"0000-00-00T00:00:00.0000000Z";
+    let digits = |out: &mut [u8], mut value: u32| {
+        for b in out.iter_mut().rev() {
+            *b = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    };
+    digits(&mut out[0..4], t.year() as u32);
+    digits(&mut out[5..7], t.month() as u32);
+    digits(&mut out[8..10], t.day() as u32);
+    digits(&mut out[11..13], t.hour() as u32);
+    digits(&mut out[14..16], t.minute() as u32);
+    digits(&mut out[17..19], t.second() as u32);
+    digits(&mut out[20..27], fraction);
+    Ok((time, Written(out)))
+}
+
+const OUT_OF_RANGE: Unsupported = Unsupported("a time out of the range read here");
+
+/// A SID as `S-1-5-21-...`.
+fn sid(bytes: &[u8], out: &mut String) {
+    use std::fmt::Write;
+    let authority = u64::from_be_bytes([0, 0, bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]]);
+    let _ = write!(out, "S-{}-{}", bytes[0], authority);
+    for sub in bytes[8..].chunks_exact(4).take(usize::from(bytes[1])) {
+        let _ = write!(out, "-{}", u32::from_le_bytes(sub.try_into().expect("4")));
+    }
+}
