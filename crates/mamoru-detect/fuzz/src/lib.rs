@@ -6,8 +6,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use evtx::{EvtxParser, ParserSettings};
-use mamoru_detect::event::{SyslogOptions, from_evtx_json, from_evtx_json_bytes, from_json_line, from_syslog_line};
+use evtx::{EvtxParser, ParserSettings, RenderedChunkItem};
+use mamoru_detect::event::{
+    ChunkReader, SyslogOptions, from_evtx_json, from_evtx_json_bytes, from_json_line, from_syslog_line,
+};
 use mamoru_detect::hunt::{HuntOptions, hunt};
 use mamoru_detect::{LoadOptions, LogEvent, Mapping, RuleSet};
 
@@ -29,8 +31,8 @@ pub fn condition(data: &[u8]) {
     rules(rule.as_bytes());
 }
 
-/// Bytes as JSON lines, syslog lines and an EVTX file, decoded and run on a few rules; then
-/// `hunt` over the bytes as an `.evtx` and as a `.log` file.
+/// Bytes as JSON lines, syslog lines and an EVTX file, decoded (EVTX both ways) and run on a
+/// few rules; then `hunt` over the bytes as an `.evtx` and as a `.log` file.
 pub fn events(data: &[u8]) {
     let set = sample_rules();
     let text = String::from_utf8_lossy(data);
@@ -41,6 +43,7 @@ pub fn events(data: &[u8]) {
         run(set, &from_syslog_line(line, &syslog_options()));
     }
     evtx_records(data, set);
+    binxml_chunks(data);
     for name in ["fuzz.evtx", "fuzz.log"] {
         hunt_file(data, name, set);
     }
@@ -65,6 +68,45 @@ fn evtx_records(data: &[u8], set: &RuleSet) {
                 (Err(_), Ok(Err(_)) | Err(_)) => {}
                 (a, b) => panic!("one decoder read the record and the other did not: {a:?} / {b:?}"),
             }
+        }
+    }
+}
+
+/// The chunks of an EVTX file read straight from their BinXML, as `hunt` reads them first:
+/// a chunk read so must give the events its JSON rendering gives.
+fn binxml_chunks(data: &[u8]) {
+    const HEADER: usize = 4096;
+    if data.len() <= HEADER || EvtxParser::from_buffer(data.to_vec()).is_err() {
+        return;
+    }
+    let mut reader = ChunkReader::default();
+    for chunk in data[HEADER..].chunks(65_536).take(16) {
+        let mut read = Vec::new();
+        if reader.read(chunk, &mut |event| read.push(event.clone())).is_err() {
+            continue;
+        }
+        let mut one = data[..HEADER].to_vec();
+        one.extend_from_slice(chunk);
+        let Ok(parser) = EvtxParser::from_buffer(one) else { panic!("a chunk read from BinXML, refused as JSON") };
+        let mut parser = parser.with_configuration(ParserSettings::default().num_threads(1));
+        let mut rendered = Vec::new();
+        for chunk in parser.chunks_json_bytes(false) {
+            for item in &chunk.items {
+                assert!(
+                    matches!(item, RenderedChunkItem::Record { .. }),
+                    "a record read from BinXML failed as JSON: {item:?}"
+                );
+            }
+            rendered.extend(
+                chunk
+                    .records()
+                    .map(|(_, json)| from_evtx_json_bytes(json).expect("the JSON of a record read from BinXML")),
+            );
+        }
+        assert_eq!(read.len(), rendered.len(), "the two paths read different records");
+        for (a, b) in read.iter().zip(&rendered) {
+            assert_eq!(a.fields, b.fields, "the two paths read a record differently");
+            assert_eq!(a.timestamp, b.timestamp);
         }
     }
 }

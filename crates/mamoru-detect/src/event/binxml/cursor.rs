@@ -88,6 +88,11 @@ fn name_at(chunk: &[u8], offset: usize) -> Result<(String, usize), Unsupported> 
     let mut entry = Cursor::new(chunk, offset, chunk.len());
     entry.skip(6)?;
     let units = entry.u16()? as usize;
-    let text = entry.bytes(units * 2)?;
-    Ok((super::value::utf16(text), units))
+    let text = super::value::utf16(entry.bytes(units * 2)?)?;
+    // The JSON renderer writes names as they are: one that JSON would have to escape breaks
+    // the record there, and such a chunk is left to it.
+    if text.chars().any(|c| c < ' ' || c == '"' || c == '\\') {
+        return Err(Unsupported("a name that JSON would have to escape"));
+    }
+    Ok((text, units))
 }

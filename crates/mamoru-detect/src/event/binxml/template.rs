@@ -193,7 +193,11 @@ impl Cursor<'_> {
             0x0d | 0x0e => {
                 self.u8()?;
                 let index = self.u16()?;
-                self.u8()?; // the value's type, as the instance gives it again
+                // The value's type, as the instance gives it again; the `evtx` crate refuses a
+                // record whose template names a type that does not exist.
+                if !super::value::is_type(self.u8()?) {
+                    return Err(Unsupported("a value of an unknown type"));
+                }
                 Ok(Some(Node::Value(index)))
             }
             0x00 | 0x04 => Ok(None),
@@ -207,7 +211,7 @@ impl Cursor<'_> {
             0x01 => {
                 let units = self.u16()? as usize;
                 let bytes = self.bytes(units * 2)?;
-                Ok(super::value::utf16(bytes))
+                super::value::utf16(bytes)
             }
             _ => Err(Unsupported("literal text of a type other than a string")),
         }
@@ -252,6 +256,10 @@ impl Cursor<'_> {
 
 /// `Event`: `System`, then `EventData` or `UserData`, written here or given as a value.
 fn event(root: Element, steps: &mut Vec<Step>) -> Result<(), Unsupported> {
+    // The JSON path refuses a record without one.
+    if !root.children.iter().any(|n| matches!(n, Node::Element(e) if e.name == "System")) {
+        return Err(Unsupported("an Event without System"));
+    }
     for child in root.children {
         match child {
             Node::Element(part) => match part.name.as_str() {

@@ -17,8 +17,17 @@ fn through_json(header: &[u8], chunk: &[u8]) -> Option<Vec<LogEvent>> {
     for rendered in parser.chunks_json_bytes(false) {
         let mut start = 0;
         for item in &rendered.items {
-            let RenderedChunkItem::Record { end, .. } = item else { return None };
-            events.push(from_evtx_json_bytes(&rendered.data[start..end - 1]).ok()?);
+            let RenderedChunkItem::Record { end, .. } = item else {
+                eprintln!("JSON path: {item:?}");
+                return None;
+            };
+            match from_evtx_json_bytes(&rendered.data[start..end - 1]) {
+                Ok(event) => events.push(event),
+                Err(e) => {
+                    eprintln!("JSON path: {e}: {}", String::from_utf8_lossy(&rendered.data[start..end - 1]));
+                    return None;
+                }
+            }
             start = *end;
         }
     }

@@ -50,6 +50,11 @@ pub(super) mod kind {
     pub(in crate::event::binxml) const STRING_ARRAY: u8 = 0x81;
 }
 
+/// Whether `kind` is a value type at all (MS-EVEN6 2.2.3.3, as the `evtx` crate lists them).
+pub(super) fn is_type(kind: u8) -> bool {
+    matches!(kind, 0x00..=0x15 | 0x20 | 0x21 | 0x23 | 0x81..=0x95)
+}
+
 /// Whether values of `kind` sized `len` are read here; the others (ANSI text, floats, system
 /// times, arrays, nested BinXML) send their chunk to the JSON renderer.
 pub(super) fn check(kind: u8, len: usize) -> Result<(), Unsupported> {
@@ -102,7 +107,13 @@ pub(super) fn put(
         return Ok(None);
     }
     match slot.kind {
-        kind::STRING => fields.insert_text_with(name, hash, how, |text| push_utf16(until_nul(bytes), text)),
+        kind::STRING => {
+            let mut clean = true;
+            fields.insert_text_with(name, hash, how, |text| clean = push_utf16(until_nul(bytes), text));
+            if !clean {
+                return Err(UNPAIRED);
+            }
+        }
         kind::INT8 => number(fields, (bytes[0] as i8).into()),
         kind::UINT8 => number(fields, bytes[0].into()),
         kind::INT16 => number(fields, i16::from_le_bytes([bytes[0], bytes[1]]).into()),
@@ -143,6 +154,11 @@ pub(super) fn put(
             fields.insert_text_with(name, hash, how, |text| text.push_str(written.as_str()));
             return Ok(Some(time));
         }
+        // As many sub-authorities as it says: the `evtx` crate reads them past the end of a
+        // shorter value.
+        kind::SID if bytes.len() != 8 + 4 * usize::from(bytes[1]) => {
+            return Err(Unsupported("a SID whose size does not fit its count"));
+        }
         kind::SID => fields.insert_text_with(name, hash, how, |text| sid(bytes, text)),
         _ => return Err(Unsupported("a value of a type read only as JSON")),
     }
@@ -159,7 +175,11 @@ pub(super) fn strings(chunk: &[u8], slot: Slot) -> Result<Value, Unsupported> {
     let mut rest = &bytes[..bytes.len() - 2];
     loop {
         let end = (0..rest.len() / 2).find(|&i| rest[2 * i..2 * i + 2] == [0, 0]).map_or(rest.len(), |i| 2 * i);
-        items.push(Value::String(utf16(&rest[..end])));
+        let mut item = String::new();
+        if !push_utf16(&rest[..end], &mut item) {
+            return Err(UNPAIRED);
+        }
+        items.push(Value::String(item));
         if end == rest.len() {
             break;
         }
@@ -186,20 +206,24 @@ fn until_nul(bytes: &[u8]) -> &[u8] {
     &bytes[..2 * len]
 }
 
-/// UTF-16LE text as UTF-8, unpaired surrogates replaced.
-pub(super) fn utf16(bytes: &[u8]) -> String {
+/// UTF-16LE text up to its first NUL as UTF-8, as the `evtx` crate reads names and text in
+/// templates.
+pub(super) fn utf16(bytes: &[u8]) -> Result<String, Unsupported> {
     let mut s = String::with_capacity(bytes.len() / 2);
-    push_utf16(bytes, &mut s);
-    s
+    if push_utf16(until_nul(bytes), &mut s) { Ok(s) } else { Err(UNPAIRED) }
 }
 
-fn push_utf16(bytes: &[u8], out: &mut String) {
+/// Appends UTF-16LE text as UTF-8; false when it held an unpaired surrogate (written as
+/// U+FFFD: the JSON path may not agree, so the caller gives up the chunk).
+fn push_utf16(bytes: &[u8], out: &mut String) -> bool {
     let mut decoder = encoding_rs::UTF_16LE.new_decoder_without_bom_handling();
     out.reserve(decoder.max_utf8_buffer_length(bytes.len()).unwrap_or(bytes.len() * 3 / 2 + 4));
-    // With that room reserved the whole text is decoded at once; unpaired surrogates become
-    // U+FFFD, as in the renderer's output.
-    let _ = decoder.decode_to_string(bytes, out, true);
+    // With that room reserved the whole text is decoded at once.
+    let (_, _, replaced) = decoder.decode_to_string(bytes, out, true);
+    !replaced
 }
+
+const UNPAIRED: Unsupported = Unsupported("text with an unpaired surrogate");
 
 /// A time written out: `2019-03-19T23:34:25.1234567Z`.
 struct Written([u8; 28]);
