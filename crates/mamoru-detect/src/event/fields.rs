@@ -225,6 +225,7 @@ impl Fields {
         }
     }
 
+    #[inline]
     fn set(&mut self, name: &str, hash: u64, found: Option<usize>, value: Slot) {
         match found {
             Some(i) => {

@@ -134,7 +134,9 @@ impl ChunkReader {
                 let next = entry.u32()? as usize;
                 entry.skip(2)?; // the hash
                 let units = entry.u16()? as usize;
-                value::utf16(entry.bytes(units * 2)?)?;
+                if !value::is_utf16(entry.bytes(units * 2)?) {
+                    return Err(Unsupported("a name that is not UTF-16"));
+                }
                 entry.skip(2)?; // the NUL
                 offset = next;
             }

@@ -144,10 +144,9 @@ pub(super) fn put(
             }
             text.push('}');
         }),
-        kind::SIZE_T | kind::HEX_INT32 | kind::HEX_INT64 => fields.insert_text_with(name, hash, how, |text| {
-            use std::fmt::Write;
-            let _ = write!(text, "{:#x}", u64::from_le_bytes(le(slot.len)));
-        }),
+        kind::SIZE_T | kind::HEX_INT32 | kind::HEX_INT64 => {
+            fields.insert_text_with(name, hash, how, |text| hex(u64::from_le_bytes(le(slot.len)), text))
+        }
         kind::FILETIME => {
             let ticks = u64::from_le_bytes(le(8));
             let (time, written) = filetime(ticks)?;
@@ -213,6 +212,12 @@ pub(super) fn utf16(bytes: &[u8]) -> Result<String, Unsupported> {
     if push_utf16(until_nul(bytes), &mut s) { Ok(s) } else { Err(UNPAIRED) }
 }
 
+/// Whether UTF-16LE text up to its first NUL is well formed (no unpaired surrogate).
+pub(super) fn is_utf16(bytes: &[u8]) -> bool {
+    let units = until_nul(bytes).chunks_exact(2).map(|u| u16::from_le_bytes([u[0], u[1]]));
+    char::decode_utf16(units).all(|c| c.is_ok())
+}
+
 /// Appends UTF-16LE text as UTF-8; false when it held an unpaired surrogate (written as
 /// U+FFFD: the JSON path may not agree, so the caller gives up the chunk).
 fn push_utf16(bytes: &[u8], out: &mut String) -> bool {
@@ -267,10 +272,45 @@ const OUT_OF_RANGE: Unsupported = Unsupported("a time out of the range read here
 
 /// A SID as `S-1-5-21-...`.
 fn sid(bytes: &[u8], out: &mut String) {
-    use std::fmt::Write;
     let authority = u64::from_be_bytes([0, 0, bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]]);
-    let _ = write!(out, "S-{}-{}", bytes[0], authority);
+    out.push_str("S-");
+    decimal(u64::from(bytes[0]), out);
+    out.push('-');
+    decimal(authority, out);
     for sub in bytes[8..].chunks_exact(4).take(usize::from(bytes[1])) {
-        let _ = write!(out, "-{}", u32::from_le_bytes(sub.try_into().expect("4")));
+        out.push('-');
+        decimal(u64::from(u32::from_le_bytes(sub.try_into().expect("4"))), out);
     }
+}
+
+/// `n` in decimal (`write!` cost a tenth of reading a Security record, most of it in SIDs).
+fn decimal(mut n: u64, out: &mut String) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).expect("digits"));
+}
+
+/// `n` as `0x` and its lowercase hex digits, as the renderer writes hex integers.
+fn hex(n: u64, out: &mut String) {
+    let mut digits = [0u8; 16];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = HEX_LOWER[(n & 0xf) as usize];
+        n >>= 4;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str("0x");
+    out.push_str(std::str::from_utf8(&digits[at..]).expect("hex digits"));
 }
