@@ -1,6 +1,7 @@
-//! Where the time of a scan goes, phase by phase, on one thread: reading EVTX chunks and
-//! rendering their records as JSON (a chunk at a time, as `hunt` does), decoding the records
-//! into events, and evaluating the rules.
+//! Where the time of a scan goes, phase by phase, on one thread, both ways `hunt` reads EVTX:
+//! rendering the records as JSON a chunk at a time and decoding that JSON into events (the
+//! way of the chunks the BinXML reader refuses), then reading each chunk straight from its
+//! BinXML (the first way); and evaluating the rules.
 //!
 //!   cargo run --release -p mamoru-detect --example scan_phases -- FILE.evtx RULES_DIR [MAX_RECORDS]
 
