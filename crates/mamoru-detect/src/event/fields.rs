@@ -246,23 +246,10 @@ impl Fields {
 
     fn put(&mut self, name: &str, value: Input<'_>, keep_first: bool) {
         let hash = HASHER.hash_one(name);
-        match self.find(hash, name) {
-            Some(_) if keep_first => {}
-            Some(i) => {
-                if let Slot::Tree(t) = self.entries[i].value {
-                    self.trees[t] = Value::Null;
-                }
-                self.entries[i].value = self.slot(name, value);
-            }
-            None => {
-                let name_span = self.push_text(name);
-                let value = self.slot(name, value);
-                let i = self.entries.len();
-                self.entries.push(Entry { name: name_span, value });
-                let (text, entries) = (&self.text, &self.entries);
-                self.index.insert_unique(hash, i, |&j| HASHER.hash_one(name_of(text, &entries[j])));
-            }
-        }
+        let how = if keep_first { How::KeepFirst } else { How::Replace };
+        let Some(found) = self.existing(name, hash, how) else { return };
+        let value = self.slot(name, value);
+        self.set(name, hash, found, value);
     }
 
     fn push_text(&mut self, s: &str) -> Span {
