@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use evtx::{EvtxParser, ParserSettings, RenderedChunkItem};
 use mamoru_detect::event::{
-    ChunkReader, SyslogOptions, from_evtx_json, from_evtx_json_bytes, from_json_line, from_syslog_line,
+    ChunkReader, SyslogOptions, from_evtx_json, from_evtx_json_bytes, from_json_line, from_syslog_line, live_size,
 };
 use mamoru_detect::hunt::{HuntOptions, hunt};
 use mamoru_detect::{LoadOptions, LogEvent, Mapping, RuleSet};
@@ -80,9 +80,11 @@ fn binxml_chunks(data: &[u8]) {
         return;
     }
     let mut reader = ChunkReader::default();
-    for chunk in data[HEADER..].chunks(65_536).take(16) {
+    for chunk in data[HEADER..].chunks_exact(65_536).take(16) {
         let mut read = Vec::new();
-        if reader.read(chunk, &mut |event| read.push(event.clone())).is_err() {
+        // As `hunt` reads it: up to its free space.
+        let given = live_size(chunk).map_or(chunk, |n| &chunk[..n.min(chunk.len())]);
+        if reader.read(given, &mut |event| read.push(event.clone())).is_err() {
             continue;
         }
         let mut one = data[..HEADER].to_vec();

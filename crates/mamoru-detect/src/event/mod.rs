@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use jiff::Timestamp;
 use serde_json::{Map, Value};
 
-pub use self::binxml::{ChunkReader, Unsupported};
+pub use self::binxml::{ChunkReader, Unsupported, live_size};
 pub use self::evtx::{EvtxError, from_evtx_json};
 pub use self::evtx_bytes::from_evtx_json_bytes;
 pub use self::fields::{FieldValue, Fields};

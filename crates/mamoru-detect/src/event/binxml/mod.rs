@@ -51,6 +51,17 @@ const CHUNK_SIZE: usize = 65_536;
 const CHUNK_HEADER_SIZE: usize = 512;
 const RECORD_HEADER_SIZE: usize = 24;
 
+/// How much of a chunk its records can use, from its first 512 bytes: up to its free space
+/// (a chunk of a small log is mostly empty), or `None` when it is not a chunk's header. Reading
+/// only that much of each chunk saved a tenth of a scan of `big.evtx`.
+pub fn live_size(header: &[u8]) -> Option<usize> {
+    if header.len() < CHUNK_HEADER_SIZE || &header[..8] != b"ElfChnk\0" {
+        return None;
+    }
+    let free = u32::from_le_bytes(header[48..52].try_into().expect("four bytes")) as usize;
+    Some(free.clamp(CHUNK_HEADER_SIZE, CHUNK_SIZE))
+}
+
 /// What is kept from one chunk to the next: buffers, so that a record allocates nothing.
 #[derive(Default)]
 pub struct ChunkReader {
@@ -69,34 +80,37 @@ pub struct ChunkReader {
 }
 
 impl ChunkReader {
-    /// Gives the event of each record of `chunk` (64 KiB, its header first) to `each`, in
-    /// record order. On `Err` the chunk is to be read as JSON instead, and the events given
-    /// so far (of its first records) are to be taken back.
+    /// Gives the event of each record of `chunk` (64 KiB, its header first, or only its first
+    /// [`live_size`] bytes) to `each`, in record order. On `Err` the chunk is to be read as
+    /// JSON instead, and the events given so far (of its first records) are to be taken back.
     pub fn read(&mut self, chunk: &[u8], each: &mut dyn FnMut(&LogEvent)) -> Result<(), Unsupported> {
         self.shapes.clear();
         self.read_records(chunk, each)
     }
 
     fn read_records(&mut self, chunk: &[u8], each: &mut dyn FnMut(&LogEvent)) -> Result<(), Unsupported> {
-        if chunk.len() != CHUNK_SIZE {
+        if !(CHUNK_HEADER_SIZE..=CHUNK_SIZE).contains(&chunk.len()) {
             return Err(Unsupported("a chunk cut short"));
         }
-        if &chunk[..8] != b"ElfChnk\0" {
+        if live_size(chunk).is_none() {
             // The `evtx` crate skips chunks of zeros (dirty logs have them between full ones).
             // Or-ing 64 bytes at a time: a byte-by-byte test with an early exit was not vectorized.
-            let blank = chunk.chunks_exact(64).all(|run| run.iter().fold(0, |a, &b| a | b) == 0);
+            let blank =
+                chunk.len() == CHUNK_SIZE && chunk.chunks_exact(64).all(|run| run.iter().fold(0, |a, &b| a | b) == 0);
             return if blank { Ok(()) } else { Err(Unsupported("a chunk's magic missing")) };
         }
         self.check_names(chunk)?;
         let mut header = Cursor::new(chunk, 32, CHUNK_HEADER_SIZE);
         let last_record_id = u64::from(header.u32()?) | (u64::from(header.u32()?) << 32);
         header.skip(8)?; // the header's size, the last record's offset
-        let live_end = (header.u32()? as usize).min(CHUNK_SIZE);
+        // A chunk given only up to its free space ends there; whatever its records point to
+        // past that end (in a damaged chunk) makes it `Unsupported`, and it is read whole.
+        let live_end = (header.u32()? as usize).min(chunk.len());
         // Records follow one another from the header to the free space, as the `evtx` crate
         // walks them; anything it would skip or report sends the chunk to it.
         let mut offset = CHUNK_HEADER_SIZE;
         while offset < live_end {
-            let mut record = Cursor::new(chunk, offset, CHUNK_SIZE);
+            let mut record = Cursor::new(chunk, offset, chunk.len());
             if record.bytes(4)? != b"\x2a\x2a\0\0" {
                 return Err(Unsupported("a record without its magic"));
             }
@@ -109,7 +123,7 @@ impl ChunkReader {
                 return Err(Unsupported("a record whose header's time is not one"));
             }
             let binxml_end = offset + size.checked_sub(4).filter(|&s| s >= RECORD_HEADER_SIZE).ok_or(BAD_SIZE)?;
-            if binxml_end > CHUNK_SIZE {
+            if binxml_end > chunk.len() {
                 return Err(BAD_SIZE);
             }
             let event = self.record(chunk, offset + RECORD_HEADER_SIZE, binxml_end)?;
