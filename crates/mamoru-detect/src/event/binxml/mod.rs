@@ -26,11 +26,11 @@ mod value;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use self::cursor::Cursor;
-use self::template::{Place, Shape, Source, Step};
 use jiff::Timestamp;
 use serde_json::Value;
 
+use self::cursor::Cursor;
+use self::template::{Place, Shape, Source, Step};
 use self::value::{Empty, Slot};
 use super::evtx::{time_of, trim_padding};
 use super::fields::How;
