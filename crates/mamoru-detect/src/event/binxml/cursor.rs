@@ -54,6 +54,10 @@ impl<'a> Cursor<'a> {
         Ok(u32::from_le_bytes(self.bytes(4)?.try_into().expect("four bytes")))
     }
 
+    pub(super) fn u64(&mut self) -> Result<u64, Unsupported> {
+        Ok(u64::from_le_bytes(self.bytes(8)?.try_into().expect("eight bytes")))
+    }
+
     /// A name: the offset of its entry in the chunk, the entry itself following when it is
     /// written here for the first time.
     pub(super) fn name(&mut self) -> Result<String, Unsupported> {

@@ -101,7 +101,7 @@ impl ChunkReader {
         }
         self.check_names(chunk)?;
         let mut header = Cursor::new(chunk, 32, CHUNK_HEADER_SIZE);
-        let last_record_id = u64::from(header.u32()?) | (u64::from(header.u32()?) << 32);
+        let last_record_id = header.u64()?;
         header.skip(8)?; // the header's size, the last record's offset
         // A chunk given only up to its free space ends there; whatever its records point to
         // past that end (in a damaged chunk) makes it `Unsupported`, and it is read whole.
@@ -115,11 +115,9 @@ impl ChunkReader {
                 return Err(Unsupported("a record without its magic"));
             }
             let size = record.u32()? as usize;
-            let id = u64::from(record.u32()?) | (u64::from(record.u32()?) << 32);
+            let id = record.u64()?;
             // The `evtx` crate refuses a record whose header's time is not one.
-            let written = u64::from(record.u32()?) | (u64::from(record.u32()?) << 32);
-            let seconds = (written / 10_000_000) as i64 - 11_644_473_600;
-            if Timestamp::new(seconds, ((written % 10_000_000) * 100) as i32).is_err() {
+            if value::time_of_filetime(record.u64()?).is_none() {
                 return Err(Unsupported("a record whose header's time is not one"));
             }
             let binxml_end = offset + size.checked_sub(4).filter(|&s| s >= RECORD_HEADER_SIZE).ok_or(BAD_SIZE)?;

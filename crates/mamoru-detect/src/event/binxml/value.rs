@@ -173,9 +173,10 @@ pub(super) fn strings(chunk: &[u8], slot: Slot) -> Result<Value, Unsupported> {
     let mut items = Vec::new();
     let mut rest = &bytes[..bytes.len() - 2];
     loop {
-        let end = (0..rest.len() / 2).find(|&i| rest[2 * i..2 * i + 2] == [0, 0]).map_or(rest.len(), |i| 2 * i);
+        let text = until_nul(rest);
+        let end = text.len();
         let mut item = String::new();
-        if !push_utf16(&rest[..end], &mut item) {
+        if !push_utf16(text, &mut item) {
             return Err(UNPAIRED);
         }
         items.push(Value::String(item));
@@ -239,14 +240,21 @@ impl Written {
     }
 }
 
-/// A FILETIME as the renderer writes it, and as a time.
-fn filetime(ticks: u64) -> Result<(Timestamp, Written), Unsupported> {
-    const TICKS_PER_SECOND: u64 = 10_000_000;
+const TICKS_PER_SECOND: u64 = 10_000_000;
+
+/// The instant a FILETIME (100 ns ticks from 1601-01-01 UTC) counts to, as the `evtx` crate
+/// converts it; `None` past what a time can hold.
+pub(super) fn time_of_filetime(ticks: u64) -> Option<Timestamp> {
     // Seconds from 1601-01-01 to 1970-01-01.
     const TO_UNIX: i64 = 11_644_473_600;
-    let seconds = i64::try_from(ticks / TICKS_PER_SECOND).map_err(|_| OUT_OF_RANGE)? - TO_UNIX;
+    let seconds = (ticks / TICKS_PER_SECOND) as i64 - TO_UNIX;
+    Timestamp::new(seconds, ((ticks % TICKS_PER_SECOND) * 100) as i32).ok()
+}
+
+/// A FILETIME as the renderer writes it, and as a time.
+fn filetime(ticks: u64) -> Result<(Timestamp, Written), Unsupported> {
+    let time = time_of_filetime(ticks).ok_or(OUT_OF_RANGE)?;
     let fraction = (ticks % TICKS_PER_SECOND) as u32;
-    let time = Timestamp::new(seconds, (fraction * 100) as i32).map_err(|_| OUT_OF_RANGE)?;
     let t = jiff::tz::Offset::UTC.to_datetime(time);
     if !(1601..=9999).contains(&t.year()) {
         return Err(OUT_OF_RANGE);
