@@ -62,6 +62,8 @@ struct FieldEntry {
     presence: Vec<usize>,
     /// Folded literal to the rules gated on the field equalling it (hits).
     exact: HashMap<String, Vec<usize>>,
+    /// Mamoru: the byte lengths of `exact`'s keys, sorted (see `apply_field_hit`).
+    exact_lengths: Vec<usize>,
     /// Substring needles required by this field's rules.
     needles: Option<NeedleSet>,
 }
@@ -71,6 +73,21 @@ impl FieldEntry {
     /// presence matters.
     fn needs_value(&self) -> bool {
         !self.exact.is_empty() || self.needles.is_some()
+    }
+
+    /// Mamoru: gates the rule hit `h` on the field equalling `value` (folded).
+    fn add_exact(&mut self, value: String, h: usize) {
+        if let Err(at) = self.exact_lengths.binary_search(&value.len()) {
+            self.exact_lengths.insert(at, value.len());
+        }
+        self.exact.entry(value).or_default().push(h);
+    }
+
+    /// Mamoru: whether `text` may equal a key of `exact` once folded. ASCII folding keeps
+    /// the length, so an ASCII text of a length no key has cannot.
+    fn may_equal(&self, text: &str) -> bool {
+        !self.exact.is_empty()
+            && (self.exact_lengths.binary_search(&text.len()).is_ok() || !text.is_ascii())
     }
 }
 
@@ -357,7 +374,7 @@ impl CandidateIndex {
                                     index.entry(field).presence.push(h);
                                 }
                                 Witness::Exact { field, value } => {
-                                    index.entry(field).exact.entry(value).or_default().push(h);
+                                    index.entry(field).add_exact(value, h);
                                 }
                                 Witness::Substring { field, needle } => {
                                     field_needles
@@ -444,7 +461,7 @@ impl CandidateIndex {
                 match witness {
                     Witness::Presence { field } => self.entry(field).presence.push(h),
                     Witness::Exact { field, value } => {
-                        self.entry(field).exact.entry(value).or_default().push(h);
+                        self.entry(field).add_exact(value, h);
                     }
                     // Excluded by the check above.
                     Witness::Substring { .. } | Witness::Keyword { .. } => {}
@@ -611,13 +628,15 @@ impl CandidateIndex {
             return;
         }
 
-        let has_exact = !entry.exact.is_empty();
         let needles = entry.needles.as_ref();
 
         // Every string form the matchers would compare against: scalars
         // by their textual form, arrays member by member.
+        // Mamoru: a text that cannot equal an exact key goes straight to the needles, which
+        // fold it only where they need to (`mark`): no folded copy of a long command line
+        // and no hash of it for a map of short names.
         for_each_projection(&value, &mut |projection| {
-            if has_exact {
+            if entry.may_equal(projection) {
                 // Exact maps are keyed by folded literals; fold once and
                 // reuse the same bytes for substring marking.
                 let folded = ascii_lowercase_cow(projection);
