@@ -391,6 +391,42 @@ fn contains_startswith_endswith() {
     );
 }
 
+// The same comparisons whatever the value's length, script or case: a field the index knows
+// both whole values and substrings of (`Image` here) is looked up by length first, and the
+// matchers lower ASCII text into a buffer and other text with `to_lowercase`. Eight values or
+// more of one `contains` are searched as one automaton.
+#[test]
+fn values_match_in_any_case_whatever_their_length_or_script() {
+    check(
+        r"
+        sel_whole:
+            Image: 'C:\Ärzte\Tool.exe'
+        sel_part:
+            Image|contains: '\Temp\'
+        sel_many:
+            CommandLine|contains:
+                - '-enc '
+                - '-nop '
+                - 'bypass'
+                - 'hidden'
+                - 'iex('
+                - 'downloadstring'
+                - 'invoke-expression'
+                - 'frombase64string'
+        condition: 1 of sel_*
+        ",
+        &[
+            (json!({"Image": r"c:\ÄRZTE\TOOL.EXE"}), true),
+            (json!({"Image": r"C:\ärzte\tool.exe"}), true),
+            (json!({"Image": r"C:\Ärzte\Tool.exe2"}), false),
+            (json!({"Image": r"C:\USERS\BOB\APPDATA\LOCAL\TEMP\A-MUCH-LONGER-NAME-THAN-ANY-WHOLE-VALUE.EXE"}), true),
+            (json!({"Image": r"C:\Users\Bob\Documents\a.exe"}), false),
+            (json!({"CommandLine": "POWERSHELL.EXE -NoP -W HIDDEN"}), true),
+            (json!({"CommandLine": "powershell.exe -version"}), false),
+        ],
+    );
+}
+
 // modifiers, "all": "Normally, lists of values are linked with *OR* ... This modifier
 // changes this to *AND*", useful for "different parameters where the order may vary".
 #[test]

@@ -31,6 +31,34 @@ pub fn ascii_lowercase_cow(s: &str) -> Cow<'_, str> {
     Cow::Owned(s.to_lowercase())
 }
 
+thread_local! {
+    /// Mamoru: where `with_lowercase` lowers ASCII text, reused across calls.
+    static LOWER_BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Mamoru: `f` of `s` lowercased as `str::to_lowercase` does, without a new `String` for
+/// every matcher and value: text already lowercase is passed as it is, and ASCII text is
+/// lowered into a buffer kept per thread. A case-insensitive matcher used to allocate its
+/// own lowercased copy of the value (a command line, a script block) on every call.
+pub(crate) fn with_lowercase<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    if !s.is_ascii() {
+        return f(&s.to_lowercase());
+    }
+    if !s.bytes().any(|b| b.is_ascii_uppercase()) {
+        return f(s);
+    }
+    LOWER_BUFFER.with(|buffer| match buffer.try_borrow_mut() {
+        Ok(mut lowered) => {
+            lowered.clear();
+            lowered.push_str(s);
+            lowered.make_ascii_lowercase();
+            f(&lowered)
+        }
+        // Only if `f` lowers another text itself.
+        Err(_) => f(&s.to_ascii_lowercase()),
+    })
+}
+
 /// Try to extract a string representation from an [`EventValue`] and apply a predicate.
 ///
 /// Handles `Str` directly and coerces numbers/bools to string for comparison.

@@ -2,8 +2,8 @@ use regex::RegexSet;
 use rsigma_ir::IrStrOp;
 
 use super::helpers::{
-    ascii_lowercase_cow, expand_template, extract_timestamp_part, match_cidr, match_numeric_value,
-    match_str_value,
+    expand_template, extract_timestamp_part, match_cidr, match_numeric_value, match_str_value,
+    with_lowercase,
 };
 use super::{CompiledMatcher, GroupMode};
 use crate::event::{Event, EventValue};
@@ -57,7 +57,7 @@ impl CompiledMatcher {
                 case_insensitive,
             } => match_str_value(value, |s| {
                 if *case_insensitive {
-                    s.to_lowercase() == *expected
+                    with_lowercase(s, |s| s == *expected)
                 } else {
                     s == expected
                 }
@@ -68,7 +68,7 @@ impl CompiledMatcher {
                 case_insensitive,
             } => match_str_value(value, |s| {
                 if *case_insensitive {
-                    s.to_lowercase().contains(needle.as_str())
+                    with_lowercase(s, |s| s.contains(needle.as_str()))
                 } else {
                     s.contains(needle.as_str())
                 }
@@ -79,7 +79,7 @@ impl CompiledMatcher {
                 case_insensitive,
             } => match_str_value(value, |s| {
                 if *case_insensitive {
-                    s.to_lowercase().starts_with(prefix.as_str())
+                    with_lowercase(s, |s| s.starts_with(prefix.as_str()))
                 } else {
                     s.starts_with(prefix.as_str())
                 }
@@ -90,7 +90,7 @@ impl CompiledMatcher {
                 case_insensitive,
             } => match_str_value(value, |s| {
                 if *case_insensitive {
-                    s.to_lowercase().ends_with(suffix.as_str())
+                    with_lowercase(s, |s| s.ends_with(suffix.as_str()))
                 } else {
                     s.ends_with(suffix.as_str())
                 }
@@ -104,7 +104,7 @@ impl CompiledMatcher {
                 ..
             } => match_str_value(value, |s| {
                 if *case_insensitive {
-                    automaton.is_match(ascii_lowercase_cow(s).as_ref())
+                    with_lowercase(s, |s| automaton.is_match(s))
                 } else {
                     automaton.is_match(s)
                 }
@@ -213,15 +213,10 @@ impl CompiledMatcher {
 
             CompiledMatcher::CaseInsensitiveGroup { children, mode } => {
                 match_str_value(value, |s| {
-                    let lowered = ascii_lowercase_cow(s);
-                    match mode {
-                        GroupMode::Any => children
-                            .iter()
-                            .any(|c| c.matches_pre_lowered(lowered.as_ref())),
-                        GroupMode::All => children
-                            .iter()
-                            .all(|c| c.matches_pre_lowered(lowered.as_ref())),
-                    }
+                    with_lowercase(s, |lowered| match mode {
+                        GroupMode::Any => children.iter().any(|c| c.matches_pre_lowered(lowered)),
+                        GroupMode::All => children.iter().all(|c| c.matches_pre_lowered(lowered)),
+                    })
                 })
             }
         }
@@ -300,7 +295,7 @@ impl CompiledMatcher {
                 case_insensitive,
             } => {
                 if *case_insensitive {
-                    s.to_lowercase() == *expected
+                    with_lowercase(s, |s| s == *expected)
                 } else {
                     s == expected
                 }
@@ -310,7 +305,7 @@ impl CompiledMatcher {
                 case_insensitive,
             } => {
                 if *case_insensitive {
-                    s.to_lowercase().contains(needle.as_str())
+                    with_lowercase(s, |s| s.contains(needle.as_str()))
                 } else {
                     s.contains(needle.as_str())
                 }
@@ -320,7 +315,7 @@ impl CompiledMatcher {
                 case_insensitive,
             } => {
                 if *case_insensitive {
-                    s.to_lowercase().starts_with(prefix.as_str())
+                    with_lowercase(s, |s| s.starts_with(prefix.as_str()))
                 } else {
                     s.starts_with(prefix.as_str())
                 }
@@ -330,7 +325,7 @@ impl CompiledMatcher {
                 case_insensitive,
             } => {
                 if *case_insensitive {
-                    s.to_lowercase().ends_with(suffix.as_str())
+                    with_lowercase(s, |s| s.ends_with(suffix.as_str()))
                 } else {
                     s.ends_with(suffix.as_str())
                 }
@@ -342,7 +337,7 @@ impl CompiledMatcher {
                 ..
             } => {
                 if *case_insensitive {
-                    automaton.is_match(ascii_lowercase_cow(s).as_ref())
+                    with_lowercase(s, |s| automaton.is_match(s))
                 } else {
                     automaton.is_match(s)
                 }
@@ -352,15 +347,10 @@ impl CompiledMatcher {
             CompiledMatcher::AnyOf(matchers) => matchers.iter().any(|m| m.matches_str(s)),
             CompiledMatcher::AllOf(matchers) => matchers.iter().all(|m| m.matches_str(s)),
             CompiledMatcher::CaseInsensitiveGroup { children, mode } => {
-                let lowered = ascii_lowercase_cow(s);
-                match mode {
-                    GroupMode::Any => children
-                        .iter()
-                        .any(|c| c.matches_pre_lowered(lowered.as_ref())),
-                    GroupMode::All => children
-                        .iter()
-                        .all(|c| c.matches_pre_lowered(lowered.as_ref())),
-                }
+                with_lowercase(s, |lowered| match mode {
+                    GroupMode::Any => children.iter().any(|c| c.matches_pre_lowered(lowered)),
+                    GroupMode::All => children.iter().all(|c| c.matches_pre_lowered(lowered)),
+                })
             }
             _ => false,
         }
