@@ -60,13 +60,15 @@ fn main() {
     let mut reader = ChunkReader::default();
     let (mut read, mut detect, mut left) = (Duration::ZERO, Duration::ZERO, 0usize);
     let (mut records, mut hits) = (0usize, 0usize);
+    let mut why = std::collections::BTreeMap::new();
     for chunk in bytes[4096..].chunks_exact(65_536) {
         // Reading and detecting take turns record by record, as in `hunt`: the time of one is
         // told from the other's by reading the chunk again without detecting.
         let t = Instant::now();
         let mut n = 0;
-        if reader.read(chunk, &mut |_| n += 1).is_err() {
+        if let Err(e) = reader.read(chunk, &mut |_| n += 1) {
             left += 1;
+            *why.entry(e.0).or_insert(0usize) += 1;
             continue;
         }
         let t1 = Instant::now();
@@ -83,4 +85,7 @@ fn main() {
     println!("  BinXML -> event      {:6.2}", per(read));
     println!("  detect               {:6.2}", per(detect));
     println!("  total                {:6.2}", per(read + detect));
+    for (reason, chunks) in why {
+        println!("  {chunks} chunks left to JSON for {reason}");
+    }
 }
