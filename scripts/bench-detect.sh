@@ -15,6 +15,11 @@
 #   writes EVTX, but chunks are self-contained, so header + chunks is a valid file); (c) a JSONL
 #   file of hundreds of MB (the corpus exported by evtx_dump, repeated); (d) an EVTX file of
 #   hundreds of MB made the same way from a real Security log, whose chunks are full.
+#   For (b) and (d) the two tools run in turns and each pair's ratio is kept (the median is
+#   shown), and both also read the file's first third: the extra events over the extra time
+#   between the two sizes is each tool's throughput with its fixed costs (starting, loading
+#   2,400 rules) cancelled, the rate that a file of any size approaches.
+#   PARTS="2b 2d" scripts/bench-detect.sh runs only those parts.
 #
 # The peers are built beside the project (../shared/bench/PEERS.md); this script only runs
 # their binaries. A peer whose binary is missing is skipped with a message. Every path can be
@@ -35,6 +40,8 @@ EVTX_DUMP=${EVTX_DUMP:-/work/peers/evtx-dump/bin/evtx_dump}
 CORPUS=${CORPUS:-/work/peers/hayabusa-sample-evtx}
 SIGMA_RULES=${SIGMA_RULES:-$PWD/../shared/data/sigma/rules/windows}
 RUNS=${RUNS:-3}
+# Which parts to run (all by default), e.g. PARTS="2b 2d" for the large EVTX files alone.
+PARTS=${PARTS:-1 2a 2b 2c 2d}
 # Part 2: how many of the largest .evtx files, and how many copies of the corpus go into
 # big.evtx (about 100 MB each) and big.jsonl (about 30 MB each).
 LARGEST=${LARGEST:-3}
@@ -47,10 +54,11 @@ WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/mamoru-bench}
 MAMORU=$PWD/target/release/mamoru
 
 # Results, by row name.
-declare -A WALL RSS DETECTIONS RULES EVENTS SCAN_RATE
+declare -A WALL RSS PEAK DETECTIONS RULES EVENTS SCAN_RATE PAIRED
 ROWS=()
 
 say() { printf '%s\n' "$*" >&2; }
+wanted() { [[ " $PARTS " == *" $1 "* ]]; }
 have() { [[ -x "$1" ]] || { say "skipped: $2 ($1 is missing; see ../shared/bench/PEERS.md)"; return 1; }; }
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
@@ -61,21 +69,36 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0)
 # stdout and stderr of the last run are kept in $WORK/ROW.out and $WORK/ROW.err.
 measure() {
     local row=$1 events=$2; shift 2
-    local walls=() rss=0 k t0 t1
+    local walls=()
+    PEAK[$row]=0
     for ((i = 1; i <= RUNS; i++)); do
-        t0=$EPOCHREALTIME
-        /usr/bin/time -f '%M' -o "$WORK/time" "$@" >"$WORK/$row.out" 2>"$WORK/$row.err" || true
-        t1=$EPOCHREALTIME
-        walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
-        # GNU time puts "Command exited with non-zero status" first when the command fails.
-        k=$(tail -n 1 "$WORK/time")
-        ((k > rss)) && rss=$k
+        run_once "$row" "$@"
+        walls+=("$LAST_WALL")
     done
-    WALL[$row]=$(printf '%s\n' "${walls[@]}" | median)
-    RSS[$row]=$(awk -v k="$rss" 'BEGIN { printf "%.0f", k / 1024 }')
+    keep "$row" "$events" "${walls[@]}"
+}
+
+# run_once ROW CMD...: runs CMD once under /usr/bin/time; sets LAST_WALL to its wall time and
+# raises PEAK[ROW] to its peak RSS (KB).
+run_once() {
+    local row=$1 t0 t1 k; shift
+    t0=$EPOCHREALTIME
+    /usr/bin/time -f '%M' -o "$WORK/time" "$@" >"$WORK/$row.out" 2>"$WORK/$row.err" || true
+    t1=$EPOCHREALTIME
+    # GNU time puts "Command exited with non-zero status" first when the command fails.
+    k=$(tail -n 1 "$WORK/time")
+    ((k > ${PEAK[$row]:-0})) && PEAK[$row]=$k
+    LAST_WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+}
+
+# keep ROW EVENTS WALL...: the median wall time and the peak RSS of ROW's runs, as a row.
+keep() {
+    local row=$1 events=$2; shift 2
+    WALL[$row]=$(printf '%s\n' "$@" | median)
+    RSS[$row]=$(awk -v k="${PEAK[$row]:-0}" 'BEGIN { printf "%.0f", k / 1024 }')
     EVENTS[$row]=$events
     ROWS+=("$row")
-    say "  $row: ${walls[*]} s, peak ${RSS[$row]} MB"
+    say "  $row: $* s, peak ${RSS[$row]} MB"
 }
 
 # The peak RSS of the evtx_dump processes themselves (not of the shell or xargs): each child
@@ -227,8 +250,9 @@ part2_big_evtx() {
     for ((i = 0; i < BIG_EVTX_COPIES; i++)); do
         while IFS= read -r -d '' f; do append_chunks "$f" "$out"; done < <(find "$CORPUS" -name '*.evtx' -print0 | sort -z)
     done
+    first_third "$out" "$WORK/big-third.evtx"
     compare_with_dump big-evtx "$out" "PART 2b: one large EVTX file (EVTX in for both tools)" \
-        "the corpus' chunks, $BIG_EVTX_COPIES times"
+        "the corpus' chunks, $BIG_EVTX_COPIES times" "$WORK/big-third.evtx"
     BIG_DUMP_RATE=$DUMP_RATE
 }
 
@@ -243,8 +267,16 @@ part2_dense_evtx() {
     local out=$WORK/dense.evtx
     head -c 4096 "$DENSE_SOURCE" >"$out"
     for ((i = 0; i < DENSE_COPIES; i++)); do append_chunks "$DENSE_SOURCE" "$out"; done
+    first_third "$out" "$WORK/dense-third.evtx"
     compare_with_dump dense-evtx "$out" "PART 2d: one large, dense EVTX file (a real Security log's chunks)" \
-        "$(basename "$DENSE_SOURCE")'s chunks, $DENSE_COPIES times"
+        "$(basename "$DENSE_SOURCE")'s chunks, $DENSE_COPIES times" "$WORK/dense-third.evtx"
+}
+
+# first_third FILE OUT: FILE's header and the first third of its chunks.
+first_third() {
+    local chunks
+    chunks=$((($(stat -c %s "$1") - 4096) / 65536))
+    head -c $((4096 + chunks / 3 * 65536)) "$1" >"$2"
 }
 
 # append_chunks FILE OUT: FILE's chunks after OUT's header, for whole files only (a header
@@ -257,14 +289,18 @@ append_chunks() {
     fi
 }
 
-# compare_with_dump ROW FILE TITLE WHAT: evtx_dump and mamoru hunt over one EVTX file; sets
-# DUMP_RATE to evtx_dump's events per second.
+# compare_with_dump ROW FILE TITLE WHAT [SMALLER]: evtx_dump and mamoru hunt over one EVTX
+# file; sets DUMP_RATE to evtx_dump's events per second. The two tools run in turns, so that
+# each pair of runs meets the same moment of a noisy machine, and the ratios are the medians
+# of the pairs' own ratios. With SMALLER (a file of the first chunks of FILE), both tools also
+# run over it, and the rates between the two sizes are compared: the extra events over the
+# extra time, whole processes, so that what does not grow with the file (starting up,
+# loading rules) cancels out. That is the throughput the tools reach on large files.
 compare_with_dump() {
-    local row=$1 file=$2 title=$3 what=$4 events mb rate scan
-    events=$("$EVTX_DUMP" -o jsonl -t 1 "$file" 2>/dev/null | wc -l | tr -d ' ')
+    local row=$1 file=$2 title=$3 what=$4 smaller=${5:-} events mb rate scan
+    events=$(count_events "$file")
     mb=$(awk -v s="$(stat -c %s "$file")" 'BEGIN { printf "%.0f", s / 1e6 }')
-    measure "$row-dump" "$events" sh -c '"$1" -o jsonl "$2" >/dev/null' sh "$EVTX_DUMP" "$file"
-    measure "$row-mamoru" "$events" "$MAMORU" hunt "$file" --rules "$SIGMA_RULES" --format jsonl -o "$WORK/$row.jsonl"
+    paired "$row" "$file" "$events"
     DUMP_RATE=$(awk -v e="$events" -v w="${WALL[$row-dump]}" 'BEGIN { printf "%.0f", e / w }')
     rate=$(awk -v e="$events" -v w="${WALL[$row-mamoru]}" 'BEGIN { printf "%.0f", e / w }')
     scan=$(scan_rate "$WORK/$row-mamoru.err")
@@ -274,8 +310,45 @@ compare_with_dump() {
         "${WALL[$row-dump]}" "$DUMP_RATE" "${RSS[$row-dump]}"
     printf '  mamoru hunt, raw SigmaHQ: %s s, %s events/s whole process, %s events/s scan-only, peak %s MB, %s detections\n' \
         "${WALL[$row-mamoru]}" "$rate" "${scan:-?}" "${RSS[$row-mamoru]}" "$(lines "$WORK/$row.jsonl")"
-    printf '  mamoru / evtx_dump throughput: %s whole process, %s scan-only (issue 5 target >= 0.5)\n' \
-        "$(ratio "$rate" "$DUMP_RATE")" "$(ratio "${scan:-}" "$DUMP_RATE")"
+    printf '  mamoru / evtx_dump throughput, median of %s paired runs: %s whole process, %s scan-only (issue 5 target >= 0.5)\n' \
+        "$RUNS" "${PAIRED[$row-whole]}" "${PAIRED[$row-scan]}"
+    [[ -n "$smaller" ]] || return 0
+    local small_events dump_rate mamoru_rate
+    small_events=$(count_events "$smaller")
+    paired "$row-smaller" "$smaller" "$small_events"
+    dump_rate=$(marginal "$small_events" "${WALL[$row-smaller-dump]}" "$events" "${WALL[$row-dump]}")
+    mamoru_rate=$(marginal "$small_events" "${WALL[$row-smaller-mamoru]}" "$events" "${WALL[$row-mamoru]}")
+    printf '  between %s (%s events) and %s: evtx_dump %s events/s, mamoru %s events/s, ratio %s (whole processes, fixed costs cancelled)\n' \
+        "$(basename "$smaller")" "$small_events" "$(basename "$file")" "$dump_rate" "$mamoru_rate" "$(ratio "$mamoru_rate" "$dump_rate")"
+}
+
+count_events() { "$EVTX_DUMP" -o jsonl -t 1 "$1" 2>/dev/null | wc -l | tr -d ' '; }
+
+# marginal EVENTS1 WALL1 EVENTS2 WALL2: the extra events over the extra time.
+marginal() {
+    awk -v e1="$1" -v w1="$2" -v e2="$3" -v w2="$4" 'BEGIN { if (w2 > w1) printf "%.0f", (e2 - e1) / (w2 - w1); else print "n/a" }'
+}
+
+# paired ROW FILE EVENTS: RUNS turns of evtx_dump then mamoru hunt over FILE; rows ROW-dump and
+# ROW-mamoru, and PAIRED[ROW-whole] and PAIRED[ROW-scan], the medians of each pair's
+# throughput ratios (mamoru's whole process, and its own scan-only rate, to evtx_dump's).
+paired() {
+    local row=$1 file=$2 events=$3 dumps=() mamorus=() whole=() scan=() d s
+    PEAK[$row-dump]=0 PEAK[$row-mamoru]=0
+    for ((i = 1; i <= RUNS; i++)); do
+        run_once "$row-dump" sh -c '"$1" -o jsonl "$2" >/dev/null' sh "$EVTX_DUMP" "$file"
+        d=$LAST_WALL
+        run_once "$row-mamoru" "$MAMORU" hunt "$file" --rules "$SIGMA_RULES" --format jsonl -o "$WORK/$row.jsonl"
+        dumps+=("$d") mamorus+=("$LAST_WALL")
+        whole+=("$(ratio "$d" "$LAST_WALL")")
+        s=$(scan_rate "$WORK/$row-mamoru.err")
+        scan+=("$(awk -v s="${s:-0}" -v e="$events" -v d="$d" 'BEGIN { printf "%.2f", s * d / e }')")
+    done
+    keep "$row-dump" "$events" "${dumps[@]}"
+    keep "$row-mamoru" "$events" "${mamorus[@]}"
+    PAIRED[$row-whole]=$(printf '%s\n' "${whole[@]}" | median)
+    PAIRED[$row-scan]=$(printf '%s\n' "${scan[@]}" | median)
+    say "  $row pairs: whole ${whole[*]}, scan-only ${scan[*]}"
 }
 
 # Part 2c: one JSONL file of hundreds of MB. Mamoru reads JSON lines here while evtx_dump
@@ -306,16 +379,18 @@ main() {
     have "$EVTX_DUMP" evtx_dump || { say "evtx_dump is needed to count the corpus' events"; exit 2; }
     build
     warm
-    export_corpus
-    part1
-    printf '\nPART 1: %s (%s files, %s MB, %s events); %s runs each, median wall, largest peak RSS\n' \
-        "$CORPUS" "$CORPUS_FILES" "$CORPUS_MB" "$CORPUS_EVENTS" "$RUNS"
-    print_table
-    print_ratios
-    part2_largest
-    part2_big_evtx
-    part2_big_jsonl
-    part2_dense_evtx
+    if wanted 1 || wanted 2c; then export_corpus; fi
+    if wanted 1; then
+        part1
+        printf '\nPART 1: %s (%s files, %s MB, %s events); %s runs each, median wall, largest peak RSS\n' \
+            "$CORPUS" "$CORPUS_FILES" "$CORPUS_MB" "$CORPUS_EVENTS" "$RUNS"
+        print_table
+        print_ratios
+    fi
+    if wanted 2a; then part2_largest; fi
+    if wanted 2b; then part2_big_evtx; fi
+    if wanted 2c; then part2_big_jsonl; fi
+    if wanted 2d; then part2_dense_evtx; fi
     say "outputs kept in $WORK"
 }
 
