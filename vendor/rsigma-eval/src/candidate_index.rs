@@ -32,7 +32,7 @@ use rsigma_parser::fieldpath::{first_unescaped, unescape_brackets};
 
 use crate::compiler::CompiledRule;
 use crate::event::{Event, EventValue};
-use crate::matcher::ascii_lowercase_cow;
+use crate::matcher::{ascii_lowercase_cow, with_lowercase};
 use crate::witness::{MAX_CLAUSES, RuleWitness, Witness, analyze_rule};
 
 /// Cap on the needles fed to a single automaton. Beyond this, the rules that
@@ -112,8 +112,6 @@ struct NeedleSet {
 const FOLDED_SEARCH_MAX: usize = 64;
 
 thread_local! {
-    /// Mamoru: where haystacks are lowercased for a folded search, reused across calls.
-    static FOLD_BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     /// Mamoru: the event's values joined for the keyword search, kept per thread.
     static JOIN_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
@@ -185,18 +183,11 @@ impl NeedleSet {
     /// ASCII haystacks are searched in place (automaton is ASCII
     /// case-insensitive). Non-ASCII haystacks are Unicode-folded once so
     /// already-folded Unicode needles still match.
+    /// Mamoru: a gated set (`FOLDED_SEARCH_MAX`) searches lowercased text, ASCII too, lowered
+    /// as the matchers lower theirs (`with_lowercase`).
     fn mark(&self, haystack: &str, out: &mut CandidateSet) {
-        if !haystack.is_ascii() {
-            let folded = ascii_lowercase_cow(haystack);
-            self.mark_haystack(folded.as_ref(), out);
-        } else if self.gate.is_some() && haystack.bytes().any(|b| b.is_ascii_uppercase()) {
-            FOLD_BUFFER.with(|buffer| {
-                let mut folded = buffer.borrow_mut();
-                folded.clear();
-                folded.push_str(haystack);
-                folded.make_ascii_lowercase();
-                self.mark_haystack(folded.as_str(), out);
-            });
+        if self.gate.is_some() || !haystack.is_ascii() {
+            with_lowercase(haystack, |folded| self.mark_haystack(folded, out));
         } else {
             self.mark_haystack(haystack, out);
         }
@@ -639,13 +630,14 @@ impl CandidateIndex {
             if entry.may_equal(projection) {
                 // Exact maps are keyed by folded literals; fold once and
                 // reuse the same bytes for substring marking.
-                let folded = ascii_lowercase_cow(projection);
-                if let Some(rules) = entry.exact.get(folded.as_ref()) {
-                    set.extend(rules);
-                }
-                if let Some(needles) = needles {
-                    needles.mark_haystack(folded.as_ref(), set);
-                }
+                with_lowercase(projection, |folded| {
+                    if let Some(rules) = entry.exact.get(folded) {
+                        set.extend(rules);
+                    }
+                    if let Some(needles) = needles {
+                        needles.mark_haystack(folded, set);
+                    }
+                });
             } else if let Some(needles) = needles {
                 // Substring-only: ASCII case-insensitive AC scans in place.
                 needles.mark(projection, set);

@@ -9,6 +9,7 @@ mod helpers;
 mod matching;
 
 pub use helpers::{ascii_lowercase_cow, parse_expand_template, sigma_string_to_regex};
+pub(crate) use helpers::with_lowercase;
 
 use aho_corasick::AhoCorasick;
 use regex::{Regex, RegexSet};
