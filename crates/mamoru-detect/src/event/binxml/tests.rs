@@ -95,3 +95,34 @@ fn each_chunk_read_here_gives_the_events_the_json_path_gives() {
     let refused: usize = left.values().sum();
     assert!(read > 2 * refused, "{read} chunks read here, {refused} refused");
 }
+
+#[test]
+fn utf16_text_reads_as_the_standard_library_reads_it_wherever_its_nul_or_other_scripts_fall() {
+    // The word-at-a-time paths change at multiples of eight code units and at the first
+    // unit that is not ASCII or is NUL: every length up to 40 units, with a NUL, an accent, a
+    // kana or half of a surrogate pair put at each place in turn.
+    let odd: [&[u16]; 5] = [&[0], &[0xe9], &[0x30a2], &[0xd83d, 0xde00], &[0xd83d]];
+    for len in 0..40 {
+        for at in 0..=len {
+            for insert in odd {
+                let mut units: Vec<u16> = (0..len).map(|i| b'a' as u16 + (i % 26) as u16).collect();
+                units.splice(at..at, insert.iter().copied());
+                let bytes: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+                let cut = units.iter().position(|&u| u == 0).unwrap_or(units.len());
+                let expected = String::from_utf16(&units[..cut]);
+
+                let text = value::until_nul(&bytes);
+                assert_eq!(text.len(), 2 * cut, "{units:x?}");
+                let mut got = String::from("before:");
+                let clean = value::push_utf16(text, &mut got);
+                match expected {
+                    Ok(expected) => {
+                        assert!(clean, "{units:x?}");
+                        assert_eq!(got, format!("before:{expected}"), "{units:x?}");
+                    }
+                    Err(_) => assert!(!clean, "an unpaired surrogate passed in {units:x?}"),
+                }
+            }
+        }
+    }
+}
