@@ -103,7 +103,7 @@ impl Group {
     /// The hits of the group's rules on one event, added to `out`.
     pub(crate) fn evaluate(&self, view: &View<'_>, out: &mut Vec<EvaluationResult>) {
         if let Some(engine) = &self.any {
-            out.extend(engine.evaluate(view));
+            engine.evaluate_into(view, out);
         }
         if self.engines.is_empty() {
             return;
@@ -116,12 +116,12 @@ impl Group {
             None | Some(EventValue::Null | EventValue::Bool(_) | EventValue::Map(_)) => None,
             // A list of ids, or a fraction: any engine may concern it.
             Some(EventValue::Array(_) | EventValue::Float(_)) => {
-                self.engines.iter().for_each(|engine| out.extend(engine.evaluate(view)));
+                self.engines.iter().for_each(|engine| engine.evaluate_into(view, out));
                 return;
             }
         };
         if let Some(&engine) = id.and_then(|id| self.by_id.get(&id)) {
-            out.extend(self.engines[engine].evaluate(view));
+            self.engines[engine].evaluate_into(view, out);
         }
     }
 }

@@ -715,11 +715,20 @@ impl Engine {
     /// [`Engine::set_logsource_extractor`]) the event's logsource is derived
     /// from it and used for conflict-based pruning.
     pub fn evaluate<E: Event>(&self, event: &E) -> Vec<EvaluationResult> {
+        let mut results = Vec::new();
+        self.evaluate_into(event, &mut results);
+        results
+    }
+
+    /// Mamoru: [`Engine::evaluate`], appending to `results`. A result is 280 bytes, so a
+    /// new `Vec`'s first push asks for four of them, past the allocator's per-thread cache:
+    /// a caller that keeps one buffer for every event pays for that once.
+    pub fn evaluate_into<E: Event>(&self, event: &E, results: &mut Vec<EvaluationResult>) {
         let event_logsource = self
             .logsource_extractor
             .as_ref()
             .map(|ex| ex.extract(event));
-        self.evaluate_inner(event, event_logsource.as_ref())
+        self.evaluate_inner(event, event_logsource.as_ref(), results)
     }
 
     /// Evaluate an event with a caller-resolved event logsource for
@@ -736,18 +745,21 @@ impl Engine {
         event: &E,
         event_logsource: &LogSource,
     ) -> Vec<EvaluationResult> {
-        self.evaluate_inner(event, Some(event_logsource))
+        let mut results = Vec::new();
+        self.evaluate_inner(event, Some(event_logsource), &mut results);
+        results
     }
 
     fn evaluate_inner<E: Event>(
         &self,
         event: &E,
         event_logsource: Option<&LogSource>,
-    ) -> Vec<EvaluationResult> {
+        results: &mut Vec<EvaluationResult>,
+    ) {
         if self.bloom_prefilter {
-            self.evaluate_with_bloom_path(event, event_logsource)
+            self.evaluate_with_bloom_path(event, event_logsource, results)
         } else {
-            self.evaluate_no_bloom_path(event, event_logsource)
+            self.evaluate_no_bloom_path(event, event_logsource, results)
         }
     }
 
@@ -819,7 +831,8 @@ impl Engine {
         &self,
         event: &E,
         event_logsource: Option<&LogSource>,
-    ) -> Vec<EvaluationResult> {
+        results: &mut Vec<EvaluationResult>,
+    ) {
         // Pass the zero-sized `NoBloom` lookup so this monomorphizes to the
         // same straight-line code as the pre-bloom engine while still
         // threading the configured match-detail level.
@@ -827,7 +840,6 @@ impl Engine {
         // `event_logsource` is `None` (the default) unless pruning is enabled,
         // leaving the loop's behaviour unchanged.
         let candidates = self.logsource_candidates(event, event_logsource);
-        let mut results = Vec::new();
         let mut pruned = 0u64;
         for idx in candidates {
             if let Some(ref mask) = keep
@@ -855,20 +867,19 @@ impl Engine {
             }
         }
         self.record_logsource_pruned(pruned);
-        results
     }
 
     fn evaluate_with_bloom_path<E: Event>(
         &self,
         event: &E,
         event_logsource: Option<&LogSource>,
-    ) -> Vec<EvaluationResult> {
+        results: &mut Vec<EvaluationResult>,
+    ) {
         let bloom = BloomCache::new(&self.bloom_index, event);
         let keep = self.cross_rule_ac_keep_mask(event);
         // `event_logsource` is `None` (the default) unless pruning is enabled,
         // leaving the loop's behaviour unchanged.
         let candidates = self.logsource_candidates(event, event_logsource);
-        let mut results = Vec::new();
         let mut pruned = 0u64;
         for idx in candidates {
             if let Some(ref mask) = keep
@@ -894,7 +905,6 @@ impl Engine {
             }
         }
         self.record_logsource_pruned(pruned);
-        results
     }
 
     /// Fold one event's residual logsource-conflict tally into the counter.
