@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs and the machine lacks: PostgreSQL's server, Chromium,
-# Japanese fonts, pdftotext, restic and Python's venv module (Debian packages; scripts/lib/s3.sh
+# Japanese fonts, pdftotext, restic, make and Python's venv module (Debian packages; scripts/lib/s3.sh
 # pip-installs moto into a venv) and Node.js with npm. Uses sudo when not root.
 set -euo pipefail
 
@@ -17,6 +17,8 @@ command -v restic >/dev/null 2>&1 || missing+=(restic)
 # The S3 tests run moto (scripts/lib/s3.sh), pip-installed into a venv; Debian's python3 lacks
 # ensurepip (and so pip inside a venv) without python3-venv.
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+# The mamoru binary's allocator, jemalloc, is built from its C sources with configure and make.
+command -v make >/dev/null 2>&1 || missing+=(make)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
