@@ -33,9 +33,9 @@ pub struct Detection {
 }
 
 /// Buffers [`RuleSet::detect`] keeps from one event to the next on each thread: a result
-/// is 280 bytes, and a `Vec` of them made new for every event went, at its first push, past
-/// what the allocator keeps at hand for each thread (a tenth of the time of evaluating the
-/// rules over a Security log whose failed logons each fire a rule).
+/// is 280 bytes, and a `Vec` of them made new for every event asked, at its first push, for
+/// more than glibc's malloc keeps at hand for each thread (`vendor/rsigma-eval/MAMORU-PATCH.md`,
+/// change 10, has the figures).
 #[derive(Default)]
 struct Scratch {
     routes: Vec<(usize, usize)>,
