@@ -2,6 +2,7 @@
 //! expressions, networks, placeholders, field references), written from
 //! sigma-appendix-modifiers.md (`modifiers`) and sigma-rules-specification.md (`rules`).
 
+use mamoru_detect::LoadOptions;
 use serde_json::json;
 
 use crate::spec_support::{base64, check, load_with, rule, utf16be, utf16le};
@@ -188,6 +189,30 @@ fn re_is_case_sensitive_unless_i() {
     );
 }
 
+// modifiers, "re": a pattern that does not parse is its rule's load error, with the file,
+// line and reason, although patterns are compiled only when first matched (a wildcard value
+// becomes a pattern the same way); the other rules load and match.
+#[test]
+fn a_regex_that_does_not_parse_fails_its_rule_at_load_and_the_others_match() {
+    let loaded = load_with(
+        &[
+            ("good.yml", &rule("sel:\n    CommandLine|re|i: '^cmd\\s+/c'\ncondition: sel\n")),
+            ("wildcard.yml", &rule("sel:\n    Image: 'C:\\Windows\\System32\\rundll?2.exe'\ncondition: sel\n")),
+            ("bad.yml", &rule("sel:\n    CommandLine|re: 'cmd(/c'\ncondition: sel\n")),
+        ],
+        &LoadOptions::default(),
+    );
+    assert_eq!(loaded.failed_files(), ["bad.yml"], "{:#?}", loaded.report.failed);
+    let failure = &loaded.report.failed[0];
+    assert!(
+        failure.line >= 1 && failure.reason.contains("regex") && failure.reason.contains("unclosed"),
+        "{failure:?}"
+    );
+    assert!(loaded.fires(&json!({"CommandLine": "CMD  /c whoami"})));
+    assert!(loaded.fires(&json!({"Image": "C:\\Windows\\System32\\RUNDLL32.EXE"})));
+    assert!(!loaded.fires(&json!({"CommandLine": "powershell", "Image": "C:\\Windows\\System32\\rundll32.exe.bak"})));
+}
+
 // modifiers, "re" sub-modifier "`m`: (multi line) to match across multiple lines. `^` /`$`
 // match the start/end of line".
 #[test]
@@ -261,7 +286,7 @@ fn expand_rules_are_rejected_without_placeholder_values() {
             ("expand.yml", &rule("sel:\n    User|expand: '%Administrators%'\ncondition: sel\n")),
             ("plain.yml", &rule("sel:\n    User: 'bob'\ncondition: sel\n")),
         ],
-        &mamoru_detect::LoadOptions::default(),
+        &LoadOptions::default(),
     );
     assert_eq!(loaded.failed_files(), ["expand.yml"], "{:#?}", loaded.report.failed);
     assert_eq!(loaded.report.loaded, 1);

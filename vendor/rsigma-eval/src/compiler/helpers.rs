@@ -1,6 +1,6 @@
 use base64::Engine as Base64Engine;
 use base64::engine::general_purpose::STANDARD as BASE64_STANDARD;
-use regex::Regex;
+use crate::matcher::LazyRegex;
 
 use rsigma_parser::SigmaValue;
 
@@ -152,7 +152,7 @@ pub(super) fn build_regex(
     case_insensitive: bool,
     multiline: bool,
     dotall: bool,
-) -> Result<Regex> {
+) -> Result<LazyRegex> {
     let mut flags = String::new();
     if case_insensitive {
         flags.push('i');
@@ -170,7 +170,8 @@ pub(super) fn build_regex(
         format!("(?{flags}){pattern}")
     };
 
-    Regex::new(&full_pattern).map_err(EvalError::InvalidRegex)
+    // Mamoru: checked now, compiled when first matched.
+    LazyRegex::new(full_pattern).map_err(EvalError::InvalidRegex)
 }
 
 /// Replacement characters for the `windash` modifier per Sigma spec:

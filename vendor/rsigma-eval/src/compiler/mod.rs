@@ -34,7 +34,6 @@ use std::sync::Arc;
 
 use base64::Engine as Base64Engine;
 use base64::engine::general_purpose::STANDARD as BASE64_STANDARD;
-use regex::Regex;
 
 use rsigma_ir::IrStrOp;
 use rsigma_parser::value::{SpecialChar, StringPart};
@@ -45,7 +44,7 @@ use rsigma_parser::{
 
 use crate::error::{EvalError, Result};
 use crate::event::{Event, EventValue};
-use crate::matcher::{CompiledMatcher, sigma_string_to_regex};
+use crate::matcher::{CompiledMatcher, LazyRegex, sigma_string_to_regex};
 use crate::result::{
     DetectionBody, EvaluationResult, FieldMatch, MatchDetailLevel, MatcherKind, ResultBody,
     RuleHeader,
@@ -964,7 +963,7 @@ fn compile_sigma_string(sigma_str: &SigmaString, ctx: &ModCtx) -> Result<Compile
         pattern.push('$');
     }
 
-    let regex = Regex::new(&pattern).map_err(EvalError::InvalidRegex)?;
+    let regex = LazyRegex::new(pattern).map_err(EvalError::InvalidRegex)?;
     Ok(CompiledMatcher::Regex(regex))
 }
 
@@ -1028,7 +1027,7 @@ fn compile_value_default(value: &SigmaValue, case_insensitive: bool) -> Result<C
             } else {
                 // Wildcards → regex (keywords use contains semantics)
                 let pattern = sigma_string_to_regex(&s.parts, case_insensitive);
-                let regex = Regex::new(&pattern).map_err(EvalError::InvalidRegex)?;
+                let regex = LazyRegex::new(pattern).map_err(EvalError::InvalidRegex)?;
                 Ok(CompiledMatcher::Regex(regex))
             }
         }

@@ -27,9 +27,9 @@
 //!   tree as from the unoptimized tree.
 
 use aho_corasick::AhoCorasick;
-use regex::{Regex, RegexSet};
+use regex::RegexSet;
 
-use crate::matcher::{CompiledMatcher, GroupMode};
+use crate::matcher::{CompiledMatcher, GroupMode, LazyRegex};
 
 /// Minimum number of patterns in an `AnyOf(Contains)` group required before
 /// the optimizer collapses it into an `AhoCorasickSet`.
@@ -94,7 +94,7 @@ pub fn optimize_any_of(matchers: Vec<CompiledMatcher>) -> CompiledMatcher {
 
     let mut contains_ci: Vec<String> = Vec::new();
     let mut contains_cs: Vec<String> = Vec::new();
-    let mut regexes: Vec<Regex> = Vec::new();
+    let mut regexes: Vec<LazyRegex> = Vec::new();
     let mut others: Vec<CompiledMatcher> = Vec::new();
 
     for m in matchers {
@@ -234,12 +234,12 @@ fn regex_is_case_insensitive(pattern: &str) -> bool {
 /// eval crate's `build_regex` helper inlines flags into the pattern string
 /// rather than configuring them via `RegexBuilder`, so reconstruction is
 /// lossless. A unit test guards this contract.
-fn consume_regexes(result: &mut Vec<CompiledMatcher>, regexes: Vec<Regex>) {
+fn consume_regexes(result: &mut Vec<CompiledMatcher>, regexes: Vec<LazyRegex>) {
     if regexes.is_empty() {
         return;
     }
     if regexes.len() >= REGEX_SET_THRESHOLD {
-        let patterns: Vec<&str> = regexes.iter().map(Regex::as_str).collect();
+        let patterns: Vec<&str> = regexes.iter().map(LazyRegex::as_str).collect();
         if let Ok(set) = RegexSet::new(&patterns) {
             result.push(CompiledMatcher::RegexSetMatch {
                 set,
@@ -460,10 +460,10 @@ mod tests {
             case_insensitive: true,
         }));
         assert!(is_pre_lowerable(&CompiledMatcher::Regex(
-            Regex::new(r"(?i)foo.*bar").unwrap()
+            regex::Regex::new(r"(?i)foo.*bar").unwrap().into()
         )));
         assert!(is_pre_lowerable(&CompiledMatcher::Regex(
-            Regex::new(r"(?ims)foo").unwrap()
+            regex::Regex::new(r"(?ims)foo").unwrap().into()
         )));
 
         // Not pre-lowerable.
@@ -474,7 +474,7 @@ mod tests {
         }));
         // Regex without the i flag: case-sensitive, must not appear in CI group.
         assert!(!is_pre_lowerable(&CompiledMatcher::Regex(
-            Regex::new(r"^foo").unwrap()
+            regex::Regex::new(r"^foo").unwrap().into()
         )));
         // Numeric and CIDR are never pre-lowerable.
         assert!(!is_pre_lowerable(&CompiledMatcher::NumericEq(42.0)));
@@ -600,7 +600,7 @@ mod tests {
     fn ci_regex(pattern: &str) -> CompiledMatcher {
         // Mimic the eval crate's `compile_sigma_string` which inlines `(?i)`
         // into the pattern string when CI is on.
-        CompiledMatcher::Regex(regex::Regex::new(&format!("(?i){pattern}")).unwrap())
+        CompiledMatcher::Regex(regex::Regex::new(&format!("(?i){pattern}")).unwrap().into())
     }
 
     #[test]

@@ -438,8 +438,8 @@ mod tests {
 
     #[test]
     fn test_regex() {
-        let re = Regex::new("(?i)^test.*value$").unwrap();
-        let m = CompiledMatcher::Regex(re);
+        let re = regex::Regex::new("(?i)^test.*value$").unwrap();
+        let m = CompiledMatcher::Regex(re.into());
         let e = empty_event();
         let event = JsonEvent::borrow(&e);
         assert!(m.matches(&EventValue::Str("testXYZvalue".into()), &event));

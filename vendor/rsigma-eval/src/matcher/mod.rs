@@ -6,13 +6,15 @@
 //! dynamic dispatch or allocation.
 
 mod helpers;
+mod lazy_regex;
 mod matching;
 
 pub use helpers::{ascii_lowercase_cow, parse_expand_template, sigma_string_to_regex};
 pub(crate) use helpers::with_lowercase;
+pub use lazy_regex::LazyRegex;
 
 use aho_corasick::AhoCorasick;
-use regex::{Regex, RegexSet};
+use regex::RegexSet;
 
 use crate::event::Event;
 use crate::result::MatcherKind;
@@ -116,7 +118,8 @@ pub enum CompiledMatcher {
         case_insensitive: bool,
     },
     /// Compiled regex pattern (flags baked in at compile time).
-    Regex(Regex),
+    /// Mamoru: compiled the first time it is matched (`LazyRegex`).
+    Regex(LazyRegex),
 
     /// Multi-pattern substring match via Aho-Corasick automaton.
     ///
