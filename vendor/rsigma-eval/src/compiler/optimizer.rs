@@ -26,10 +26,9 @@
 //! - Pure rewrite. Same input event yields the same `bool` from the optimized
 //!   tree as from the unoptimized tree.
 
-use aho_corasick::AhoCorasick;
 use regex::RegexSet;
 
-use crate::matcher::{CompiledMatcher, GroupMode, LazyRegex};
+use crate::matcher::{CompiledMatcher, GroupMode, LazyAutomaton, LazyRegex};
 
 /// Minimum number of patterns in an `AnyOf(Contains)` group required before
 /// the optimizer collapses it into an `AhoCorasickSet`.
@@ -260,14 +259,13 @@ fn consume_contains(result: &mut Vec<CompiledMatcher>, needles: Vec<String>, ci:
     if needles.is_empty() {
         return;
     }
-    if needles.len() >= AHO_CORASICK_THRESHOLD
-        && let Ok(automaton) = AhoCorasick::new(&needles)
-    {
+    if needles.len() >= AHO_CORASICK_THRESHOLD {
         // Needles are already pre-lowered when ci=true (Contains invariant from
         // `compile_string_value`). The automaton itself is built case-sensitively;
         // the hot path lowers the haystack before searching.
+        // Mamoru: built when first matched (`LazyAutomaton`).
         result.push(CompiledMatcher::AhoCorasickSet {
-            automaton,
+            automaton: LazyAutomaton::default(),
             case_insensitive: ci,
             needles,
         });

@@ -101,12 +101,12 @@ impl CompiledMatcher {
             CompiledMatcher::AhoCorasickSet {
                 automaton,
                 case_insensitive,
-                ..
+                needles,
             } => match_str_value(value, |s| {
                 if *case_insensitive {
-                    with_lowercase(s, |s| automaton.is_match(s))
+                    with_lowercase(s, |s| automaton.is_match(needles, s))
                 } else {
-                    automaton.is_match(s)
+                    automaton.is_match(needles, s)
                 }
             }),
 
@@ -259,8 +259,8 @@ impl CompiledMatcher {
             CompiledMatcher::AhoCorasickSet {
                 automaton,
                 case_insensitive: true,
-                ..
-            } => automaton.is_match(lowered_str),
+                needles,
+            } => automaton.is_match(needles, lowered_str),
             CompiledMatcher::RegexSetMatch { set, mode } => {
                 regex_set_matches(set, *mode, lowered_str)
             }
@@ -334,12 +334,12 @@ impl CompiledMatcher {
             CompiledMatcher::AhoCorasickSet {
                 automaton,
                 case_insensitive,
-                ..
+                needles,
             } => {
                 if *case_insensitive {
-                    with_lowercase(s, |s| automaton.is_match(s))
+                    with_lowercase(s, |s| automaton.is_match(needles, s))
                 } else {
-                    automaton.is_match(s)
+                    automaton.is_match(needles, s)
                 }
             }
             CompiledMatcher::RegexSetMatch { set, mode } => regex_set_matches(set, *mode, s),

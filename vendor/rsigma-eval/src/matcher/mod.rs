@@ -6,14 +6,13 @@
 //! dynamic dispatch or allocation.
 
 mod helpers;
-mod lazy_regex;
+mod lazy;
 mod matching;
 
 pub use helpers::{ascii_lowercase_cow, parse_expand_template, sigma_string_to_regex};
 pub(crate) use helpers::with_lowercase;
-pub use lazy_regex::LazyRegex;
+pub use lazy::{LazyAutomaton, LazyRegex};
 
-use aho_corasick::AhoCorasick;
 use regex::RegexSet;
 
 use crate::event::Event;
@@ -137,10 +136,11 @@ pub enum CompiledMatcher {
     /// path lowers the haystack via [`ascii_lowercase_cow`] before searching.
     /// The `AhoCorasick` automaton itself is built case-sensitively.
     AhoCorasickSet {
-        automaton: AhoCorasick,
+        /// Mamoru: built from `needles` the first time it is matched (`LazyAutomaton`).
+        automaton: LazyAutomaton,
         case_insensitive: bool,
         /// Pre-lowered needles in the same order they were fed to
-        /// [`AhoCorasick::new`]. Retained so downstream consumers (e.g. the
+        /// `AhoCorasick::new`. Retained so downstream consumers (e.g. the
         /// engine's per-field bloom builder) can recover the pattern set
         /// without parsing the automaton's internal state.
         needles: Vec<String>,
