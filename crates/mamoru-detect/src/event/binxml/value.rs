@@ -205,8 +205,7 @@ pub(super) fn until_nul(bytes: &[u8]) -> &[u8] {
     // `x - 1 & !x`), then one at a time.
     const ONE: u128 = 0x0001_0001_0001_0001_0001_0001_0001_0001;
     const TOP: u128 = 0x8000_8000_8000_8000_8000_8000_8000_8000;
-    let words = bytes.chunks_exact(16).map(|w| u128::from_le_bytes(w.try_into().expect("16 bytes")));
-    let at = 16 * words.take_while(|&x| x.wrapping_sub(ONE) & !x & TOP == 0).count();
+    let at = 16 * words(bytes).take_while(|&x| x.wrapping_sub(ONE) & !x & TOP == 0).count();
     let units = at / 2 + bytes[at..].chunks_exact(2).take_while(|u| u != &[0, 0]).count();
     &bytes[..2 * units]
 }
@@ -215,9 +214,14 @@ pub(super) fn until_nul(bytes: &[u8]) -> &[u8] {
 fn ascii_prefix(bytes: &[u8]) -> usize {
     // ASCII code units are those whose bits above the lowest seven are all clear.
     const HIGH: u128 = 0xff80_ff80_ff80_ff80_ff80_ff80_ff80_ff80;
-    let words = bytes.chunks_exact(16).map(|w| u128::from_le_bytes(w.try_into().expect("16 bytes")));
-    let at = 16 * words.take_while(|&x| x & HIGH == 0).count();
+    let at = 16 * words(bytes).take_while(|&x| x & HIGH == 0).count();
     at + 2 * bytes[at..].chunks_exact(2).take_while(|u| u[1] == 0 && u[0] < 0x80).count()
+}
+
+/// UTF-16LE text as words of eight code units, each code unit a 16-bit lane (the first in the
+/// lowest bits); a shorter tail is left out.
+fn words(bytes: &[u8]) -> impl Iterator<Item = u128> + '_ {
+    bytes.chunks_exact(16).map(|w| u128::from_le_bytes(w.try_into().expect("16 bytes")))
 }
 
 /// UTF-16LE text up to its first NUL as UTF-8, as the `evtx` crate reads names and text in
